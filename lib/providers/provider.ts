@@ -11,7 +11,15 @@ export interface Message {
   content: string;
 }
 
-/** Token usage; a field the provider did not report is null, not 0. */
+/**
+ * Token usage, normalized across providers; a field the provider did not
+ * report is null, not 0.
+ *
+ * `prompt_tokens` counts every input token, cached reads and cache writes
+ * included (Anthropic reports those apart, so its provider adds them in).
+ * `cached_tokens` and `cache_write_tokens` are subsets of `prompt_tokens`, and
+ * `reasoning_tokens` is a subset of `completion_tokens`.
+ */
 export interface Usage {
   prompt_tokens: number | null;
   completion_tokens: number | null;

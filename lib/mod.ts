@@ -1,0 +1,12 @@
+/**
+ * ablab: A/B testing of LLM prompts and models.
+ *
+ * The public API. Notebooks, the site's data loaders and the CLI import only
+ * from here.
+ *
+ * @module
+ */
+export * from "./schema/mod.ts";
+export * from "./log.ts";
+export type * from "./store/store.ts";
+export * from "./providers/provider.ts";

@@ -49,6 +49,8 @@ export interface CallResponse {
   usage: Usage;
   /** Time to first token in milliseconds, when streamed. */
   ttft_ms: number | null;
+  /** Output tokens per second after the first token, when streamed; absent or null otherwise. */
+  output_tokens_per_s?: number | null;
   /**
    * Latency in milliseconds the provider reports itself; the simulated
    * provider sets it, real providers leave it undefined and the engine
@@ -74,6 +76,13 @@ export interface ProviderErrorOptions {
   retryable: boolean;
   /** Wait the provider asked for before the next attempt, in milliseconds. */
   retryAfterMs?: number;
+  /**
+   * True when no call to this model can succeed until a person acts (invalid
+   * key, exhausted quota); the engine stops the model's arms.
+   */
+  fatalForModel?: boolean;
+  /** Attempts made when the error was final; 1 unless set by the retry loop. */
+  attempts?: number;
   cause?: unknown;
 }
 
@@ -83,6 +92,8 @@ export class ProviderError extends Error {
   code: string | undefined;
   retryable: boolean;
   retryAfterMs: number | undefined;
+  fatalForModel: boolean;
+  attempts: number;
 
   constructor(message: string, options: ProviderErrorOptions) {
     super(message, { cause: options.cause });
@@ -91,6 +102,8 @@ export class ProviderError extends Error {
     this.code = options.code;
     this.retryable = options.retryable;
     this.retryAfterMs = options.retryAfterMs;
+    this.fatalForModel = options.fatalForModel ?? false;
+    this.attempts = options.attempts ?? 1;
   }
 }
 

@@ -71,4 +71,7 @@ export interface Store {
 
   putReport(testId: string, report: ABTestReport, markdown: string): Promise<void>;
   getReport(testId: string): Promise<ABTestReport | undefined>;
+
+  /** Release resources such as the DuckDB instance; close open result sinks first. */
+  close(): Promise<void>;
 }

@@ -1,0 +1,211 @@
+/**
+ * A result sink that buffers rows and hands them to a chunk writer when the
+ * buffer reaches a row count or its oldest row reaches an age. Both stores use
+ * it, so the flush rules are the same in tests and in real runs.
+ *
+ * @module
+ */
+import { type TestResult, TestResultSchema } from "../schema/mod.ts";
+import { type Logger, nullLogger } from "../log.ts";
+import type { ResultSink, ResultSinkOptions } from "./store.ts";
+
+/** Rows per chunk: large enough for efficient Parquet row groups, small enough to keep memory flat. */
+export const DEFAULT_MAX_ROWS = 5_000;
+/** Age of the oldest buffered row that forces a flush, so a slow run still persists its rows. */
+export const DEFAULT_MAX_AGE_MS = 2_000;
+
+/** Timer functions, injectable so tests control time. */
+export interface Timers {
+  setTimeout(callback: () => void, delayMs: number): unknown;
+  clearTimeout(id: unknown): void;
+}
+
+/** The global timers. */
+export const systemTimers: Timers = {
+  setTimeout: (callback, delayMs) => setTimeout(callback, delayMs),
+  clearTimeout: (id) => clearTimeout(id as number),
+};
+
+/** Writes one chunk durably; rows stay buffered when it throws. */
+export type ChunkWriter = (rows: TestResult[]) => Promise<void>;
+
+/** Options for {@linkcode BufferedSink} beyond the public sink options. */
+export interface BufferedSinkOptions extends ResultSinkOptions {
+  /** Test the sink writes for; every row must carry this id. */
+  testId: string;
+  /** Timers for the age flush. Default: the global timers. */
+  timers?: Timers;
+  /** Receives errors of background flushes. Default: drops lines. */
+  logger?: Logger;
+  /** Called once after the final flush of `close()`. */
+  onClose?: () => void;
+}
+
+/**
+ * Buffers validated results and writes them in chunks, one chunk at a time.
+ * A failed chunk stays buffered and the next flush retries it. When a
+ * background (age) flush fails, the error is logged and thrown by the next call.
+ */
+export class BufferedSink implements ResultSink {
+  readonly #writeChunk: ChunkWriter;
+  readonly #testId: string;
+  readonly #maxRows: number;
+  readonly #maxAgeMs: number;
+  readonly #timers: Timers;
+  readonly #logger: Logger;
+  readonly #onClose: (() => void) | undefined;
+  #buffer: TestResult[] = [];
+  #timer: unknown = undefined;
+  #queue: Promise<void> = Promise.resolve();
+  #pendingDrain: Promise<void> | undefined = undefined;
+  #backgroundError: unknown = undefined;
+  #closed = false;
+
+  /**
+   * @param writeChunk Writes one chunk of rows durably.
+   * @param options Flush limits, the test id, timers and logger.
+   * @throws {RangeError} When `maxRows` or `maxAgeMs` is not a positive number.
+   */
+  constructor(writeChunk: ChunkWriter, options: BufferedSinkOptions) {
+    const maxRows = options.maxRows ?? DEFAULT_MAX_ROWS;
+    const maxAgeMs = options.maxAgeMs ?? DEFAULT_MAX_AGE_MS;
+
+    if (!Number.isInteger(maxRows) || maxRows < 1) {
+      throw new RangeError(`Invalid maxRows ${maxRows}: expected a positive integer`);
+    }
+    if (!(maxAgeMs > 0) || !Number.isFinite(maxAgeMs)) {
+      throw new RangeError(
+        `Invalid maxAgeMs ${maxAgeMs}: expected a positive number of milliseconds`,
+      );
+    }
+
+    this.#writeChunk = writeChunk;
+    this.#testId = options.testId;
+    this.#maxRows = maxRows;
+    this.#maxAgeMs = maxAgeMs;
+    this.#timers = options.timers ?? systemTimers;
+    this.#logger = options.logger ?? nullLogger;
+    this.#onClose = options.onClose;
+  }
+
+  /** Rows waiting for the next flush. */
+  get buffered(): number {
+    return this.#buffer.length;
+  }
+
+  /**
+   * Validate and buffer one result; waits for a flush when the buffer is full.
+   *
+   * @throws {TypeError} When the row does not match `TestResultSchema` or belongs to another test.
+   */
+  async write(result: TestResult): Promise<void> {
+    this.#assertOpen("write");
+    this.#throwBackgroundError();
+
+    const parsed = TestResultSchema.safeParse(result);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const field = issue?.path.join(".") ?? "?";
+      throw new TypeError(
+        `Invalid result for call "${String(result?.call_key)}": field ${field}: ${issue?.message}`,
+      );
+    }
+    if (parsed.data.test_id !== this.#testId) {
+      throw new TypeError(
+        `Invalid result for call "${parsed.data.call_key}": test_id "${parsed.data.test_id}" does not match the sink's test "${this.#testId}"`,
+      );
+    }
+
+    this.#buffer.push(parsed.data);
+    this.#armTimer();
+    if (this.#buffer.length >= this.#maxRows) await this.#enqueueDrain();
+  }
+
+  /** Write every buffered row. */
+  async flush(): Promise<void> {
+    this.#assertOpen("flush");
+    this.#throwBackgroundError();
+    await this.#enqueueDrain();
+  }
+
+  /** Flush and stop accepting rows; a second call does nothing. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#throwBackgroundError();
+    await this.#enqueueDrain();
+    this.#closed = true;
+    this.#onClose?.();
+  }
+
+  #assertOpen(action: string): void {
+    if (this.#closed) {
+      throw new Error(
+        `Cannot ${action}: the result sink of test "${this.#testId}" is closed; open a new one`,
+      );
+    }
+  }
+
+  #throwBackgroundError(): void {
+    const error = this.#backgroundError;
+    if (error === undefined) return;
+    this.#backgroundError = undefined;
+    throw error;
+  }
+
+  #flushInBackground(): void {
+    this.#timer = undefined;
+    this.#enqueueDrain().catch((error) => {
+      this.#backgroundError = error;
+      this.#logger.error("result flush failed; rows stay buffered", {
+        test_id: this.#testId,
+        rows: this.#buffer.length,
+        error: String(error),
+      });
+    });
+  }
+
+  /** Start the age window when the buffer has rows and no timer runs. */
+  #armTimer(): void {
+    if (this.#timer !== undefined || this.#buffer.length === 0) return;
+    this.#timer = this.#timers.setTimeout(() => this.#flushInBackground(), this.#maxAgeMs);
+  }
+
+  /**
+   * Queue a drain behind earlier ones so chunks are written one at a time, in
+   * order. Callers share a drain that has not started yet, so writes racing a
+   * full buffer do not queue a series of tiny chunks.
+   */
+  #enqueueDrain(): Promise<void> {
+    if (this.#pendingDrain !== undefined) return this.#pendingDrain;
+
+    const drain = this.#queue.then(() => {
+      this.#pendingDrain = undefined;
+      return this.#drain();
+    });
+    this.#pendingDrain = drain;
+    this.#queue = drain.catch(() => {});
+    return drain;
+  }
+
+  async #drain(): Promise<void> {
+    if (this.#buffer.length === 0) return;
+
+    if (this.#timer !== undefined) {
+      this.#timers.clearTimeout(this.#timer);
+      this.#timer = undefined;
+    }
+    const rows = this.#buffer;
+    this.#buffer = [];
+
+    try {
+      await this.#writeChunk(rows);
+    } catch (error) {
+      // Put the rows back in front of rows written meanwhile, so the next flush retries them in order.
+      this.#buffer = rows.concat(this.#buffer);
+      throw error;
+    }
+
+    // Rows written during the chunk write start a new age window.
+    this.#armTimer();
+  }
+}

@@ -8,5 +8,5 @@
  */
 export * from "./schema/mod.ts";
 export * from "./log.ts";
-export type * from "./store/store.ts";
+export * from "./store/mod.ts";
 export * from "./providers/provider.ts";

@@ -12,7 +12,7 @@ import {
   type TestResult,
   type TestState,
 } from "../schema/mod.ts";
-import type { Timers } from "./buffered_sink.ts";
+import type { FlushTimers } from "./buffered_sink.ts";
 
 /** Build a test with two variants, two models and three cases. */
 export function sampleTest(id = "t1"): ABTest {
@@ -114,8 +114,8 @@ export function errorRow(key: RowKey = {}, overrides: Partial<TestResult> = {}):
   });
 }
 
-/** Timers that fire only through `fire()`, with a record of the delays asked for. */
-export class ManualTimers implements Timers {
+/** FlushTimers that fire only through `fire()`, with a record of the delays asked for. */
+export class ManualTimers implements FlushTimers {
   readonly #pending = new Map<number, { callback: () => void; delayMs: number }>();
   #nextId = 1;
 

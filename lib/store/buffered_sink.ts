@@ -15,13 +15,13 @@ export const DEFAULT_MAX_ROWS = 5_000;
 export const DEFAULT_MAX_AGE_MS = 2_000;
 
 /** Timer functions, injectable so tests control time. */
-export interface Timers {
+export interface FlushTimers {
   setTimeout(callback: () => void, delayMs: number): unknown;
   clearTimeout(id: unknown): void;
 }
 
 /** The global timers. */
-export const systemTimers: Timers = {
+export const systemTimers: FlushTimers = {
   setTimeout: (callback, delayMs) => setTimeout(callback, delayMs),
   clearTimeout: (id) => clearTimeout(id as number),
 };
@@ -33,8 +33,8 @@ export type ChunkWriter = (rows: TestResult[]) => Promise<void>;
 export interface BufferedSinkOptions extends ResultSinkOptions {
   /** Test the sink writes for; every row must carry this id. */
   testId: string;
-  /** Timers for the age flush. Default: the global timers. */
-  timers?: Timers;
+  /** FlushTimers for the age flush. Default: the global timers. */
+  timers?: FlushTimers;
   /** Receives errors of background flushes. Default: drops lines. */
   logger?: Logger;
   /** Called once after the final flush of `close()`. */
@@ -51,7 +51,7 @@ export class BufferedSink implements ResultSink {
   readonly #testId: string;
   readonly #maxRows: number;
   readonly #maxAgeMs: number;
-  readonly #timers: Timers;
+  readonly #timers: FlushTimers;
   readonly #logger: Logger;
   readonly #onClose: (() => void) | undefined;
   #buffer: TestResult[] = [];

@@ -19,15 +19,15 @@ import {
   TestStateSchema,
 } from "../schema/mod.ts";
 import type { Logger } from "../log.ts";
-import { BufferedSink, type Timers } from "./buffered_sink.ts";
+import { BufferedSink, type FlushTimers } from "./buffered_sink.ts";
 import { TestExistsError, TestNotFoundError } from "./errors.ts";
 import { latestResults } from "./latest_result.ts";
 import type { ResultSink, ResultSinkOptions, Store, StoredCall } from "./store.ts";
 
 /** Options for {@linkcode MemoryStore}. */
 export interface MemoryStoreOptions {
-  /** Timers for the sinks' age flush. Default: the global timers. */
-  timers?: Timers;
+  /** FlushTimers for the sinks' age flush. Default: the global timers. */
+  timers?: FlushTimers;
   /** Receives errors of background flushes. Default: drops lines. */
   logger?: Logger;
 }

@@ -1,0 +1,318 @@
+/**
+ * Per-model rate limiting consulted before every attempt. Token buckets
+ * enforce requests and tokens per minute (`ModelConfig.rpm` and `tpm`). A 429
+ * pauses the model until its `retry-after` expires, and halves a concurrency
+ * cap that grows back one slot at a time on success.
+ *
+ * @module
+ */
+import type { Logger } from "../log.ts";
+import { nullLogger } from "../log.ts";
+import type { ModelConfig } from "../schema/mod.ts";
+import { RateLimitError } from "../providers/provider.ts";
+import type {
+  AttemptLimiter,
+  AttemptOutcome,
+  AttemptPermit,
+  RetryRequest,
+  RetryTimers,
+} from "./retry.ts";
+import { realTimers } from "./retry.ts";
+import { TokenBucket } from "./token_bucket.ts";
+
+/** Options for `RateLimiter`. */
+export interface RateLimiterOptions {
+  /**
+   * Starting concurrency cap per model; the adaptive cap never exceeds it.
+   * Default `Infinity`: the engine's global limit applies until the first 429.
+   */
+  maxConcurrency?: number;
+  /** Smallest concurrency cap per model. Default 1. */
+  minConcurrency?: number;
+  /** Factor applied to the cap on a 429, in (0, 1). Default 0.5. */
+  decreaseFactor?: number;
+  /**
+   * Minimum time between two decreases in milliseconds, so a burst of 429s
+   * from requests sent together halves the cap once. Default 1,000.
+   */
+  decreaseIntervalMs?: number;
+  /**
+   * Seconds of rate a bucket can hold, so `rpm: 600` allows bursts of 10.
+   * Default 1, because providers may enforce per-minute limits over shorter windows.
+   */
+  burstSeconds?: number;
+  /** Pause every request to a model until a 429's `retry-after` expires. Default true. */
+  pauseOnRetryAfter?: boolean;
+  /** Receives concurrency changes. Default `nullLogger`. */
+  logger?: Logger;
+  /** Clock and sleep. Default the real clock and `setTimeout`. */
+  timers?: RetryTimers;
+}
+
+/** Counters of one model's limiter. */
+export interface ModelLimiterStats {
+  /** `provider|base_url|model`. */
+  key: string;
+  inFlight: number;
+  /** Current concurrency cap; `Infinity` while no 429 has been seen. */
+  concurrencyCap: number;
+  /** Requests waiting to be admitted. */
+  queued: number;
+  rateLimited: number;
+  /** Times the cap was lowered. */
+  decreases: number;
+}
+
+/**
+ * Rate limiter for every model of a run. Pass one instance as the `limiter`
+ * of each `callWithRetry`. It keeps separate limits per provider, base URL
+ * and model name, taken from the first `ModelConfig` seen for that key.
+ *
+ * @example
+ * ```ts
+ * const limiter = new RateLimiter({ logger });
+ * await callWithRetry(provider, request, { limiter });
+ * ```
+ */
+export class RateLimiter implements AttemptLimiter {
+  readonly #options: Required<Omit<RateLimiterOptions, "logger" | "timers">>;
+  readonly #logger: Logger;
+  readonly #timers: RetryTimers;
+  readonly #models = new Map<string, ModelLimiter>();
+
+  /** @throws {RangeError} when an option is out of range. */
+  constructor(options: RateLimiterOptions = {}) {
+    this.#options = {
+      maxConcurrency: options.maxConcurrency ?? Infinity,
+      minConcurrency: options.minConcurrency ?? 1,
+      decreaseFactor: options.decreaseFactor ?? 0.5,
+      decreaseIntervalMs: options.decreaseIntervalMs ?? 1000,
+      burstSeconds: options.burstSeconds ?? 1,
+      pauseOnRetryAfter: options.pauseOnRetryAfter ?? true,
+    };
+    this.#logger = options.logger ?? nullLogger;
+    this.#timers = options.timers ?? realTimers;
+
+    const { maxConcurrency, minConcurrency, decreaseFactor, burstSeconds } = this.#options;
+    if (!(minConcurrency >= 1 && Number.isInteger(minConcurrency))) {
+      throw new RangeError(`invalid minConcurrency ${minConcurrency}: expected an integer >= 1`);
+    }
+    if (!(maxConcurrency >= minConcurrency)) {
+      throw new RangeError(
+        `invalid maxConcurrency ${maxConcurrency}: expected at least minConcurrency ${minConcurrency}`,
+      );
+    }
+    if (!(decreaseFactor > 0 && decreaseFactor < 1)) {
+      throw new RangeError(`invalid decreaseFactor ${decreaseFactor}: expected a number in (0, 1)`);
+    }
+    if (!(burstSeconds > 0)) {
+      throw new RangeError(`invalid burstSeconds ${burstSeconds}: expected a positive number`);
+    }
+  }
+
+  /** Wait until the model's limits admit the request. */
+  acquire(request: RetryRequest, signal?: AbortSignal): Promise<AttemptPermit> {
+    return this.#modelLimiter(request.model).acquire(estimateTokens(request), signal);
+  }
+
+  /** Counters per model, for progress lines and reports. */
+  stats(): ModelLimiterStats[] {
+    return [...this.#models.values()].map((limiter) => limiter.stats());
+  }
+
+  #modelLimiter(model: ModelConfig): ModelLimiter {
+    const key = `${model.provider}|${model.base_url ?? ""}|${model.model}`;
+    let limiter = this.#models.get(key);
+    if (limiter === undefined) {
+      limiter = new ModelLimiter(key, model, this.#options, this.#logger, this.#timers);
+      this.#models.set(key, limiter);
+    }
+    return limiter;
+  }
+}
+
+/**
+ * Estimate the tokens a request counts against a tokens-per-minute limit:
+ * about four characters per prompt token, plus `max_tokens` when set. The
+ * limiter corrects the estimate with the reported usage afterwards.
+ */
+export function estimateTokens(request: RetryRequest): number {
+  let characters = 0;
+  for (const message of request.messages) characters += message.content.length;
+  return Math.ceil(characters / 4) + (request.model.max_tokens ?? 0);
+}
+
+interface Waiter {
+  tokens: number;
+  resolve(permit: AttemptPermit): void;
+  reject(reason: unknown): void;
+  signal: AbortSignal | undefined;
+  onAbort: () => void;
+}
+
+/** The limits of one provider model: buckets, pause and adaptive concurrency. */
+class ModelLimiter {
+  readonly #key: string;
+  readonly #options: Required<Omit<RateLimiterOptions, "logger" | "timers">>;
+  readonly #logger: Logger;
+  readonly #timers: RetryTimers;
+  readonly #requests: TokenBucket | undefined;
+  readonly #tokens: TokenBucket | undefined;
+  readonly #queue: Waiter[] = [];
+  #pumping = false;
+  #slotFreed = Promise.withResolvers<void>();
+  #inFlight = 0;
+  #cap: number;
+  #successesSinceChange = 0;
+  #pausedUntil = 0;
+  #lastDecreaseAt = -Infinity;
+  #rateLimited = 0;
+  #decreases = 0;
+
+  constructor(
+    key: string,
+    model: ModelConfig,
+    options: Required<Omit<RateLimiterOptions, "logger" | "timers">>,
+    logger: Logger,
+    timers: RetryTimers,
+  ) {
+    this.#key = key;
+    this.#options = options;
+    this.#logger = logger;
+    this.#timers = timers;
+    this.#cap = options.maxConcurrency;
+    const now = timers.now();
+    if (model.rpm !== undefined) {
+      this.#requests = new TokenBucket(model.rpm, { burstSeconds: options.burstSeconds, now });
+    }
+    if (model.tpm !== undefined) {
+      this.#tokens = new TokenBucket(model.tpm, { burstSeconds: options.burstSeconds, now });
+    }
+  }
+
+  acquire(tokens: number, signal: AbortSignal | undefined): Promise<AttemptPermit> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const { promise, resolve, reject } = Promise.withResolvers<AttemptPermit>();
+    const waiter: Waiter = {
+      tokens,
+      resolve,
+      reject,
+      signal,
+      onAbort: () => {
+        const index = this.#queue.indexOf(waiter);
+        if (index >= 0) this.#queue.splice(index, 1);
+        reject(signal?.reason);
+      },
+    };
+    signal?.addEventListener("abort", waiter.onAbort, { once: true });
+    this.#queue.push(waiter);
+    this.#pump();
+    return promise;
+  }
+
+  stats(): ModelLimiterStats {
+    return {
+      key: this.#key,
+      inFlight: this.#inFlight,
+      concurrencyCap: this.#cap,
+      queued: this.#queue.length,
+      rateLimited: this.#rateLimited,
+      decreases: this.#decreases,
+    };
+  }
+
+  /** Admit waiters in arrival order; one pump runs at a time. */
+  async #pump(): Promise<void> {
+    if (this.#pumping) return;
+    this.#pumping = true;
+    try {
+      while (this.#queue.length > 0) {
+        const head = this.#queue[0]!;
+        if (this.#inFlight >= this.#cap) {
+          await this.#slotFreed.promise;
+          continue;
+        }
+
+        const now = this.#timers.now();
+        const waitMs = Math.max(
+          this.#pausedUntil - now,
+          this.#requests?.waitMs(1, now) ?? 0,
+          this.#tokens?.waitMs(head.tokens, now) ?? 0,
+        );
+        if (waitMs > 0) {
+          await this.#timers.sleep(waitMs);
+          continue;
+        }
+
+        this.#requests?.take(1, now);
+        this.#tokens?.take(head.tokens, now);
+        this.#queue.shift();
+        head.signal?.removeEventListener("abort", head.onAbort);
+        this.#inFlight++;
+        head.resolve(this.#permit(head.tokens));
+      }
+    } finally {
+      this.#pumping = false;
+    }
+  }
+
+  #permit(estimatedTokens: number): AttemptPermit {
+    let released = false;
+    return {
+      release: (outcome: AttemptOutcome) => {
+        if (released) return;
+        released = true;
+        this.#inFlight--;
+        this.#settle(outcome, estimatedTokens);
+        const freed = this.#slotFreed;
+        this.#slotFreed = Promise.withResolvers<void>();
+        freed.resolve();
+      },
+    };
+  }
+
+  #settle(outcome: AttemptOutcome, estimatedTokens: number): void {
+    const now = this.#timers.now();
+    if ("response" in outcome) {
+      const used = outcome.response.usage.total_tokens;
+      if (used !== null) this.#tokens?.take(used - estimatedTokens, now);
+      this.#grow();
+      return;
+    }
+    if (!(outcome.error instanceof RateLimitError)) return;
+
+    this.#rateLimited++;
+    const retryAfterMs = outcome.error.retryAfterMs;
+    if (this.#options.pauseOnRetryAfter && retryAfterMs !== undefined) {
+      this.#pausedUntil = Math.max(this.#pausedUntil, now + retryAfterMs);
+    }
+    if (now - this.#lastDecreaseAt < this.#options.decreaseIntervalMs) return;
+
+    // Halve from what was actually in flight, so an unlimited cap becomes finite.
+    const before = Math.min(this.#cap, this.#inFlight + 1);
+    const after = Math.max(
+      this.#options.minConcurrency,
+      Math.floor(before * this.#options.decreaseFactor),
+    );
+    this.#lastDecreaseAt = now;
+    this.#successesSinceChange = 0;
+    if (after < this.#cap) {
+      this.#cap = after;
+      this.#decreases++;
+      this.#logger.warn("lowered concurrency after a 429", {
+        model: this.#key,
+        concurrency: after,
+        retry_after_ms: retryAfterMs,
+      });
+    }
+  }
+
+  /** Additive increase: one more slot after as many successes as the cap since the last change. */
+  #grow(): void {
+    if (!Number.isFinite(this.#cap) || this.#cap >= this.#options.maxConcurrency) return;
+    this.#successesSinceChange++;
+    if (this.#successesSinceChange < this.#cap) return;
+    this.#successesSinceChange = 0;
+    this.#cap++;
+  }
+}

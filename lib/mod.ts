@@ -10,3 +10,4 @@ export * from "./schema/mod.ts";
 export * from "./log.ts";
 export * from "./store/mod.ts";
 export * from "./providers/provider.ts";
+export * from "./controller/mod.ts";

@@ -16,4 +16,3 @@ export {
 } from "./experiment_file.ts";
 export { renderTemplate, templateSlots } from "./template.ts";
 export { type CsvRecord, CsvSyntaxError, parseCsv } from "./csv.ts";
-export type { Env } from "./interpolate.ts";

@@ -11,3 +11,4 @@ export * from "./log.ts";
 export * from "./store/mod.ts";
 export * from "./providers/provider.ts";
 export * from "./controller/mod.ts";
+export * from "./config/mod.ts";

@@ -10,3 +10,4 @@ export * from "./kappa.ts";
 export * from "./agreement.ts";
 export * from "./position_bias.ts";
 export * from "./judge_prompt.ts";
+export * from "./judge.ts";

@@ -1,59 +1,13 @@
 import assert from "node:assert/strict";
-import { type ABTest, ABTestSchema, callKey, IdSchema, type TestResult } from "../schema/mod.ts";
+import { callKey, IdSchema } from "../schema/mod.ts";
+import { FIXTURE_ARMS, fixtureResult, fixtureResults, fixtureTest } from "./_testing.ts";
 import { buildPairs, comparisonId } from "./pairs.ts";
 
-function makeTest(cases: number, seed = 7): ABTest {
-  return ABTestSchema.parse({
-    id: "t1",
-    name: "pairs",
-    seed,
-    variants: [{ id: "v1", template: "{{q}}" }, { id: "v2", template: "Q: {{q}}" }],
-    models: [{ id: "m1", model: "sim-a" }, { id: "m2", model: "sim-b" }],
-    cases: Array.from({ length: cases }, (_, i) => ({ id: `c${i}`, vars: { q: `q${i}` } })),
-  });
-}
-
-function result(arm: string, caseId: string, options: { error?: boolean; repeat?: number } = {}) {
-  const [variant, model] = arm.split("/") as [string, string];
-  const repeat = options.repeat ?? 0;
-  const row: TestResult = {
-    test_id: "t1",
-    arm_id: arm,
-    variant_id: variant,
-    model_id: model,
-    case_id: caseId,
-    repeat,
-    call_key: callKey("t1", arm, caseId, repeat),
-    provider: "simulated",
-    model: model,
-    output: options.error ? null : `${arm} answers ${caseId}`,
-    finish_reason: options.error ? null : "stop",
-    latency_ms: 10,
-    ttft_ms: null,
-    output_tokens_per_s: null,
-    prompt_tokens: 1,
-    completion_tokens: 1,
-    total_tokens: 2,
-    cached_tokens: null,
-    cache_write_tokens: null,
-    reasoning_tokens: null,
-    cost_usd: 0,
-    error_class: options.error ? "ProviderError" : null,
-    error_message: options.error ? "boom" : null,
-    attempts: 1,
-    started_at: "2026-01-01T00:00:00.000Z",
-    finished_at: "2026-01-01T00:00:00.010Z",
-    simulated: true,
-    from_cache: false,
-  };
-  return row;
-}
-
-const ARMS = ["v1/m1", "v1/m2", "v2/m1", "v2/m2"];
-
-function allResults(test: ABTest): TestResult[] {
-  return test.cases.flatMap((c) => ARMS.map((arm) => result(arm, c.id)));
-}
+const ARMS = FIXTURE_ARMS;
+const makeTest = (cases: number, seed = 7) => fixtureTest(cases, { seed });
+const result = (arm: string, caseId: string, options: { error?: boolean; repeat?: number } = {}) =>
+  fixtureResult("t1", arm, caseId, options);
+const allResults = fixtureResults;
 
 Deno.test("buildPairs() pairs every two arms per case", () => {
   const test = makeTest(5);

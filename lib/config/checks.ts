@@ -147,10 +147,11 @@ export function checkUniqueCases(cases: readonly LoadedCase[]): void {
       first.set(loaded.case.id, loaded);
       continue;
     }
-    const where = earlier.error("").message.replace(/: $/, "");
+    const index = cases.indexOf(earlier);
     throw loaded.error(
-      `duplicate case id "${loaded.case.id}", already used at ${where}; ids must be unique`,
-      "id",
+      `duplicate case id "${loaded.case.id}", already used by dataset.cases[${index}] ` +
+        `on line ${earlier.line}; ids must be unique`,
+      loaded.idField,
     );
   }
 }

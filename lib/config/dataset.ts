@@ -25,6 +25,10 @@ export interface DatasetSpec {
 /** A case and a way to report an error at the place it was defined. */
 export interface LoadedCase {
   case: Case;
+  /** 1-based line the case starts on, in the experiment file or the data file. */
+  line: number;
+  /** Field that holds the id, for errors about it. */
+  idField: string;
   /** Build an error at this case, or at one of its fields. */
   error(detail: string, field?: string): ConfigError;
 }
@@ -150,6 +154,8 @@ function inlineCase(row: unknown, index: number, idField: string, source: YamlSo
   }
   return {
     case: objectToCase(record, idField),
+    line: source.locate(path).line,
+    idField,
     error: (detail, field) => source.error(field === undefined ? path : [...path, field], detail),
   };
 }
@@ -193,6 +199,7 @@ function csvCases(text: string, file: string, idField: string): LoadedCase[] {
     throw new ConfigError({
       file,
       line: header.line,
+      path: "dataset.id_field",
       detail: `no "${idField}" column for case ids; columns: ${
         columns.join(", ")
       } (set dataset.id_field to pick one)`,
@@ -217,7 +224,7 @@ function csvCases(text: string, file: string, idField: string): LoadedCase[] {
     const row = Object.fromEntries(columns.map((name, column) => [name, record.fields[column]]));
     const problem = idProblem(row[idField], idField);
     if (problem !== undefined) throw at(problem, idField);
-    return { case: objectToCase(row, idField), error: at };
+    return { case: objectToCase(row, idField), line: record.line, idField, error: at };
   });
 }
 
@@ -227,10 +234,11 @@ function jsonlCases(text: string, file: string, idField: string): LoadedCase[] {
   for (const [lineIndex, line] of lines.entries()) {
     if (line.trim() === "") continue;
     const index = cases.length;
-    const at = (detail: string, field?: string) =>
+    const at = (detail: string, field?: string, column?: number) =>
       new ConfigError({
         file,
         line: lineIndex + 1,
+        column: column ?? null,
         path: formatPath(
           field === undefined ? ["dataset", "cases", index] : ["dataset", "cases", index, field],
         ),
@@ -241,7 +249,15 @@ function jsonlCases(text: string, file: string, idField: string): LoadedCase[] {
     try {
       row = JSON.parse(line);
     } catch (error) {
-      throw at(`invalid JSON: ${(error as Error).message}`);
+      // V8 reports "at position N" as a 0-based offset into the parsed line.
+      const message = (error as Error).message;
+      const offset = /at position (\d+)/.exec(message)?.[1];
+      const column = offset === undefined ? undefined : Number(offset) + 1;
+      throw at(
+        `invalid JSON: ${message.replace(/ in JSON at position \d+.*$/, "")}`,
+        undefined,
+        column,
+      );
     }
     if (row === null || typeof row !== "object" || Array.isArray(row)) {
       throw at(`expected a JSON object per line, got ${describeValue(row)}`);
@@ -249,7 +265,7 @@ function jsonlCases(text: string, file: string, idField: string): LoadedCase[] {
     const record = row as Record<string, unknown>;
     const problem = idProblem(record[idField], idField);
     if (problem !== undefined) throw at(problem, idField);
-    cases.push({ case: objectToCase(record, idField), error: at });
+    cases.push({ case: objectToCase(record, idField), line: lineIndex + 1, idField, error: at });
   }
   return cases;
 }

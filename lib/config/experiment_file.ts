@@ -32,16 +32,29 @@ export const DatasetSpecSchema = z.strictObject({
   format: z.enum(["csv", "jsonl"]).optional(),
 });
 
-/** What users write in an experiment file, before the dataset is loaded. */
-export const ExperimentFileSchema = ABTestSchema
-  .omit({ id: true, name: true, cases: true, source: true, created_at: true })
-  .extend({
-    /** Defaults to the file name without its extension. */
-    id: IdSchema.optional(),
-    /** Defaults to the id. */
-    name: z.string().min(1).optional(),
-    dataset: DatasetSpecSchema,
-  });
+/**
+ * What users write in an experiment file, before the dataset is loaded. The
+ * fields follow `ABTestSchema`, in the order they usually appear in a file,
+ * with `dataset` in place of `cases`.
+ */
+export const ExperimentFileSchema = z.strictObject({
+  /** Defaults to the file name without its extension. */
+  id: IdSchema.optional(),
+  /** Defaults to the id. */
+  name: z.string().min(1).optional(),
+  description: ABTestSchema.shape.description,
+  seed: ABTestSchema.shape.seed,
+  repeats: ABTestSchema.shape.repeats,
+  concurrency: ABTestSchema.shape.concurrency,
+  max_cost_usd: ABTestSchema.shape.max_cost_usd,
+  cache: ABTestSchema.shape.cache,
+  variants: ABTestSchema.shape.variants,
+  models: ABTestSchema.shape.models,
+  traffic: ABTestSchema.shape.traffic,
+  dataset: DatasetSpecSchema,
+  rating_dimensions: ABTestSchema.shape.rating_dimensions,
+  judge: ABTestSchema.shape.judge,
+});
 
 /** Options for {@linkcode parseExperiment}. */
 export interface ParseExperimentOptions {

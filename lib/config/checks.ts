@@ -100,7 +100,8 @@ export function checkTraffic(
   }
 
   const sum = Object.values(weights).reduce((total, weight) => total + weight, 0);
-  if (Math.abs(sum - 100) > WEIGHT_SUM_TOLERANCE) {
+  // The epsilon keeps sums like 33.33 + 66.66, which is 99.99000000000001 in floating point, inside the tolerance.
+  if (Math.abs(sum - 100) > WEIGHT_SUM_TOLERANCE + 1e-9) {
     throw source.error(
       ["traffic", "weights"],
       `weights are percent and must sum to 100 (within ${WEIGHT_SUM_TOLERANCE}), got a sum of ${

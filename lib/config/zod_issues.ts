@@ -46,7 +46,17 @@ function unwrap(schema: SchemaLike | undefined): SchemaLike | undefined {
 export function schemaAt(schema: SchemaLike, path: readonly PropertyKey[]): SchemaLike | undefined {
   let current: SchemaLike | undefined = schema;
   for (const step of path) {
-    const def: SchemaDef | undefined = unwrap(current)?._zod.def;
+    let def: SchemaDef | undefined = unwrap(current)?._zod.def;
+    if (def?.type === "union") {
+      // Follow the first branch that can hold the step, such as the model
+      // definition in a judge's "model id or model definition".
+      def = (def.options ?? []).map((option) => unwrap(option)?._zod.def).find((branch) =>
+        branch !== undefined &&
+        (typeof step === "number"
+          ? branch.type === "array"
+          : branch.type === "object" || branch.type === "record")
+      );
+    }
     if (def === undefined) return undefined;
     if (def.type === "object") current = def.shape?.[String(step)];
     else if (def.type === "array") current = def.element;
@@ -82,7 +92,7 @@ function describeNumber(def: SchemaDef): string {
   }
   const parts: string[] = [];
   if (min !== undefined) {
-    parts.push(min.inclusive ? `at least ${min.value}` : `greater than ${min.value}`);
+    parts.push(min.inclusive ? `of at least ${min.value}` : `greater than ${min.value}`);
   }
   if (max !== undefined) {
     parts.push(max.inclusive ? `at most ${max.value}` : `less than ${max.value}`);

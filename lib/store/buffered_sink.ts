@@ -33,7 +33,7 @@ export type ChunkWriter = (rows: TestResult[]) => Promise<void>;
 export interface BufferedSinkOptions extends ResultSinkOptions {
   /** Test the sink writes for; every row must carry this id. */
   testId: string;
-  /** FlushTimers for the age flush. Default: the global timers. */
+  /** Timers for the age flush. Default: the global timers. */
   timers?: FlushTimers;
   /** Receives errors of background flushes. Default: drops lines. */
   logger?: Logger;

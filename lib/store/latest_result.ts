@@ -27,8 +27,8 @@ export const LATEST_RESULT_ORDER_SQL =
   `(error_class IS NULL) DESC, CAST(finished_at AS TIMESTAMPTZ) DESC, ${WRITE_ORDER_COLUMN} DESC`;
 
 /**
- * Build a query that keeps one row per call key from `relation`, drops the
- * write-order column and sorts by call key.
+ * Build a query that keeps one row per call key from `relation` and drops
+ * the write-order column. Rows come in no particular order.
  *
  * @param relation A table name or a parenthesized subquery with the
  *   `TestResult` columns plus {@linkcode WRITE_ORDER_COLUMN}.
@@ -40,8 +40,7 @@ export const LATEST_RESULT_ORDER_SQL =
  */
 export function latestResultsSql(relation: string): string {
   return `SELECT * EXCLUDE (${WRITE_ORDER_COLUMN}) FROM ${relation}
-QUALIFY row_number() OVER (PARTITION BY call_key ORDER BY ${LATEST_RESULT_ORDER_SQL}) = 1
-ORDER BY call_key`;
+QUALIFY row_number() OVER (PARTITION BY call_key ORDER BY ${LATEST_RESULT_ORDER_SQL}) = 1`;
 }
 
 /**

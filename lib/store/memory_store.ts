@@ -26,7 +26,7 @@ import type { ResultSink, ResultSinkOptions, Store, StoredCall } from "./store.t
 
 /** Options for {@linkcode MemoryStore}. */
 export interface MemoryStoreOptions {
-  /** FlushTimers for the sinks' age flush. Default: the global timers. */
+  /** Timers for the sinks' age flush. Default: the global timers. */
   timers?: FlushTimers;
   /** Receives errors of background flushes. Default: drops lines. */
   logger?: Logger;

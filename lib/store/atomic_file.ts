@@ -1,0 +1,92 @@
+/**
+ * Crash-safe file writes: a new file's bytes are written to a temp file in the
+ * same folder and synced, then moved into place with one rename (or a hard
+ * link for create-only writes), so readers see the old file or the whole new
+ * one and never a part.
+ *
+ * @module
+ */
+import { basename, dirname, join } from "node:path";
+
+/** Suffix of temp files; readers skip files that end with it. */
+export const TEMP_SUFFIX = ".tmp";
+
+/** Build a unique temp path beside `path`, hidden and ending in {@linkcode TEMP_SUFFIX}. */
+export function tempPathFor(path: string): string {
+  const random = crypto.randomUUID().slice(0, 8);
+  return join(dirname(path), `.${basename(path)}.${random}${TEMP_SUFFIX}`);
+}
+
+/** Sync a folder so a rename or a new file in it survives a crash. */
+export async function syncDirectory(path: string): Promise<void> {
+  const directory = await Deno.open(path, { read: true });
+  try {
+    await directory.sync();
+  } finally {
+    directory.close();
+  }
+}
+
+/** Write `data` to a new file at `path` and sync it to disk. */
+async function writeSynced(path: string, data: Uint8Array): Promise<void> {
+  const file = await Deno.open(path, { write: true, createNew: true });
+  try {
+    let written = 0;
+    while (written < data.length) written += await file.write(data.subarray(written));
+    await file.sync();
+  } finally {
+    file.close();
+  }
+}
+
+/**
+ * Replace the file at `path` with `data` atomically: write a temp file in the
+ * same folder, sync it, rename it over `path`, then sync the folder.
+ */
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
+  const temp = tempPathFor(path);
+
+  try {
+    await writeSynced(temp, bytes);
+    await Deno.rename(temp, path);
+  } catch (error) {
+    await Deno.remove(temp).catch(() => {});
+    throw error;
+  }
+  await syncDirectory(dirname(path));
+}
+
+/**
+ * Create the file at `path` with `data` atomically, failing when it exists:
+ * write and sync a temp file, hard-link it to `path`, which fails when `path`
+ * exists, then remove the temp file.
+ *
+ * @returns False when `path` already exists, true when the file was created.
+ */
+export async function createFileAtomic(path: string, data: string | Uint8Array): Promise<boolean> {
+  const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
+  const temp = tempPathFor(path);
+
+  try {
+    await writeSynced(temp, bytes);
+    await Deno.link(temp, path);
+  } catch (error) {
+    if (error instanceof Deno.errors.AlreadyExists) return false;
+    throw error;
+  } finally {
+    await Deno.remove(temp).catch(() => {});
+  }
+  await syncDirectory(dirname(path));
+  return true;
+}
+
+/** Read a UTF-8 file, or return undefined when it does not exist. */
+export async function readTextIfExists(path: string): Promise<string | undefined> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  }
+}

@@ -69,7 +69,8 @@ export function classifyHttpError(details: HttpErrorDetails, context: ErrorConte
     status,
     ...(code === undefined ? {} : { code }),
   };
-  const providerMessage = scrubSecret(details.message, context.secret);
+  // Drop a trailing period so the advice appended below reads as a new sentence.
+  const providerMessage = scrubSecret(details.message, context.secret).replace(/\.\s*$/, "");
   const where = `${context.provider} model ${context.model}`;
   const quota = (details.code != null && QUOTA_CODES.has(details.code)) ||
     (details.type != null && QUOTA_CODES.has(details.type));

@@ -1,0 +1,289 @@
+/**
+ * The Anthropic provider: the Messages API through the official
+ * `@anthropic-ai/sdk`. The SDK's own retries are off because `callWithRetry`
+ * owns the retry policy.
+ *
+ * @module
+ */
+import Anthropic from "@anthropic-ai/sdk";
+import type { Logger } from "../log.ts";
+import { nullLogger } from "../log.ts";
+import type { ModelConfig } from "../schema/mod.ts";
+import type { CallRequest, CallResponse, Provider, Usage } from "./provider.ts";
+import { ProviderError } from "./provider.ts";
+import {
+  classifyHttpError,
+  connectionError,
+  type ErrorContext,
+  malformedResponseError,
+  scrubSecret,
+  TimeoutError,
+} from "./errors.ts";
+import { outputTokensPerSecond } from "./streaming.ts";
+import { sdkLogger } from "./sdk_logger.ts";
+
+/** Environment variable read for the key when `api_key_env` is absent. */
+export const ANTHROPIC_KEY_ENV = "ANTHROPIC_API_KEY";
+
+/**
+ * `max_tokens` sent when the model config sets none, because the Messages API
+ * requires one. It caps the answer and does not change what a shorter answer costs.
+ */
+export const DEFAULT_MAX_TOKENS = 4096;
+
+/** HTTP status implied by an error type that arrives inside a stream, where there is no status. */
+const STREAM_ERROR_STATUS: Record<string, number> = {
+  invalid_request_error: 400,
+  authentication_error: 401,
+  billing_error: 402,
+  permission_error: 403,
+  not_found_error: 404,
+  timeout_error: 408,
+  rate_limit_error: 429,
+  api_error: 500,
+  overloaded_error: 529,
+};
+
+/** Options for `AnthropicProvider`. */
+export interface AnthropicProviderOptions {
+  /** Environment variables to read API keys from. Default: none. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Receives warnings. Default `nullLogger`. */
+  logger?: Logger;
+}
+
+/**
+ * Calls the Anthropic Messages API. System messages go to the top-level
+ * `system` field. Streams when `ModelConfig.stream` is set and records time to
+ * first token and output tokens per second.
+ *
+ * `ModelConfig.params` is merged into the request body unchanged. The call
+ * key is sent as an `Idempotency-Key` header.
+ */
+export class AnthropicProvider implements Provider {
+  readonly name = "anthropic";
+  readonly #env: Readonly<Record<string, string | undefined>>;
+  readonly #logger: Logger;
+  readonly #clients = new Map<string, { client: Anthropic; apiKey: string }>();
+
+  constructor(options: AnthropicProviderOptions = {}) {
+    this.#env = options.env ?? {};
+    this.#logger = options.logger ?? nullLogger;
+  }
+
+  /**
+   * Send one Messages request.
+   *
+   * @throws {ProviderError} classified by `errors.ts`; a missing API key is
+   *   fatal for the model. Throws the signal's reason when the request aborts.
+   */
+  async call(request: CallRequest): Promise<CallResponse> {
+    const { model, signal } = request;
+    const { client, apiKey } = this.#client(model);
+    const context: ErrorContext = { provider: this.name, model: model.model, secret: apiKey };
+    const body = buildBody(request);
+    const options = {
+      signal,
+      maxRetries: 0,
+      headers: { "Idempotency-Key": request.callKey },
+    };
+
+    const startedAt = performance.now();
+    try {
+      if (!model.stream) {
+        const message = await client.messages.create({ ...body, stream: false }, options);
+        return readMessage(message, context);
+      }
+      const stream = await client.messages.create({ ...body, stream: true }, options);
+      return await readStream(stream, { startedAt, context });
+    } catch (error) {
+      if (signal.aborted) throw signal.reason;
+      throw mapError(error, context);
+    }
+  }
+
+  #client(model: ModelConfig): { client: Anthropic; apiKey: string } {
+    const keyEnv = model.api_key_env ?? ANTHROPIC_KEY_ENV;
+    const cacheKey = `${model.base_url ?? ""}|${keyEnv}`;
+    const cached = this.#clients.get(cacheKey);
+    if (cached) return cached;
+
+    const apiKey = this.#env[keyEnv];
+    if (apiKey === undefined || apiKey === "") {
+      throw new ProviderError(
+        `anthropic model ${model.model}: missing API key: set the environment variable ${keyEnv}` +
+          " or name another one in api_key_env",
+        { code: "missing_api_key", retryable: false, fatalForModel: true },
+      );
+    }
+
+    const client = new Anthropic({
+      apiKey,
+      maxRetries: 0,
+      logLevel: "warn",
+      logger: sdkLogger(this.#logger, { provider: this.name, secret: apiKey }),
+      ...(model.base_url === undefined ? {} : { baseURL: model.base_url }),
+    });
+    const entry = { client, apiKey };
+    this.#clients.set(cacheKey, entry);
+    return entry;
+  }
+}
+
+/** Build the request body shared by the streaming and non-streaming calls. */
+function buildBody(request: CallRequest): Anthropic.MessageCreateParamsNonStreaming {
+  const { model } = request;
+  const system = request.messages.filter((message) => message.role === "system")
+    .map((message) => message.content).join("\n\n");
+  const body: Record<string, unknown> = {
+    model: model.model,
+    max_tokens: model.max_tokens ?? DEFAULT_MAX_TOKENS,
+    messages: request.messages.filter((message) => message.role !== "system")
+      .map((message) => ({ role: message.role, content: message.content })),
+  };
+  if (system !== "") body.system = system;
+  if (model.temperature !== undefined) body.temperature = model.temperature;
+  if (model.top_p !== undefined) body.top_p = model.top_p;
+  Object.assign(body, model.params ?? {});
+  return body as unknown as Anthropic.MessageCreateParamsNonStreaming;
+}
+
+/** Usage fields as Anthropic reports them, in a message or a stream event. */
+interface AnthropicUsageFields {
+  input_tokens?: number | null;
+  output_tokens?: number | null;
+  cache_creation_input_tokens?: number | null;
+  cache_read_input_tokens?: number | null;
+  output_tokens_details?: { thinking_tokens?: number | null } | null;
+}
+
+/**
+ * Normalize Anthropic usage. Anthropic counts uncached input apart from
+ * cache reads and writes, so `prompt_tokens` adds the three; a field the API
+ * did not report is null.
+ */
+export function anthropicUsage(usage: AnthropicUsageFields | null | undefined): Usage {
+  const input = usage?.input_tokens ?? null;
+  const cacheWrite = usage?.cache_creation_input_tokens ?? null;
+  const cacheRead = usage?.cache_read_input_tokens ?? null;
+  const output = usage?.output_tokens ?? null;
+  const prompt = input === null ? null : input + (cacheWrite ?? 0) + (cacheRead ?? 0);
+  return {
+    prompt_tokens: prompt,
+    completion_tokens: output,
+    total_tokens: prompt === null || output === null ? null : prompt + output,
+    cached_tokens: cacheRead,
+    cache_write_tokens: cacheWrite,
+    reasoning_tokens: usage?.output_tokens_details?.thinking_tokens ?? null,
+  };
+}
+
+function readMessage(message: Anthropic.Message, context: ErrorContext): CallResponse {
+  if (!Array.isArray(message?.content)) {
+    throw malformedResponseError(new Error("the response has no content array"), context);
+  }
+  let output = "";
+  for (const block of message.content) {
+    if (block.type === "text") output += block.text;
+  }
+  return {
+    output,
+    finish_reason: message.stop_reason ?? null,
+    usage: anthropicUsage(message.usage),
+    ttft_ms: null,
+    output_tokens_per_s: null,
+    simulated: false,
+  };
+}
+
+async function readStream(
+  stream: AsyncIterable<Anthropic.RawMessageStreamEvent>,
+  timing: { startedAt: number; context: ErrorContext },
+): Promise<CallResponse> {
+  let output = "";
+  let finishReason: string | null = null;
+  let usage: AnthropicUsageFields | undefined;
+  let firstTokenAt: number | undefined;
+  let stopped = false;
+
+  for await (const event of stream) {
+    if (event.type === "message_start") {
+      usage = { ...event.message.usage };
+    } else if (event.type === "content_block_delta" && event.delta.type === "text_delta") {
+      firstTokenAt ??= performance.now();
+      output += event.delta.text;
+    } else if (event.type === "message_delta") {
+      finishReason = event.delta.stop_reason ?? finishReason;
+      // The delta's counts are cumulative; fields it leaves null keep the start's values.
+      const delta = event.usage as AnthropicUsageFields;
+      usage = { ...usage };
+      for (const [field, value] of Object.entries(delta)) {
+        if (value !== null && value !== undefined) {
+          (usage as Record<string, unknown>)[field] = value;
+        }
+      }
+    } else if (event.type === "message_stop") {
+      stopped = true;
+    }
+  }
+  const finishedAt = performance.now();
+
+  if (!stopped) {
+    throw malformedResponseError(new Error("the stream ended before message_stop"), timing.context);
+  }
+  const normalized = anthropicUsage(usage);
+  return {
+    output,
+    finish_reason: finishReason,
+    usage: normalized,
+    ttft_ms: firstTokenAt === undefined ? null : firstTokenAt - timing.startedAt,
+    output_tokens_per_s: outputTokensPerSecond(
+      normalized.completion_tokens,
+      firstTokenAt,
+      finishedAt,
+    ),
+    simulated: false,
+  };
+}
+
+/** Map an SDK error to a `ProviderError`. */
+function mapError(error: unknown, context: ErrorContext): ProviderError {
+  if (error instanceof ProviderError) return error;
+  if (error instanceof Anthropic.APIConnectionTimeoutError) {
+    return new TimeoutError(`${context.provider} model ${context.model}: request timed out`, {
+      cause: error,
+    });
+  }
+  if (
+    error instanceof Anthropic.APIConnectionError || error instanceof Anthropic.APIUserAbortError
+  ) {
+    return connectionError(error.cause ?? error, context);
+  }
+  if (error instanceof Anthropic.APIError) {
+    // An error event inside a stream has a type but no status.
+    const status = typeof error.status === "number"
+      ? error.status
+      : STREAM_ERROR_STATUS[error.type ?? ""];
+    if (status !== undefined) {
+      return classifyHttpError({
+        status,
+        message: error.apiMessage ?? error.message,
+        code: error.errorCode,
+        type: error.type,
+        headers: error.headers,
+      }, context);
+    }
+  }
+  if (error instanceof SyntaxError) return malformedResponseError(error, context);
+  // A body cut off mid-read surfaces from fetch as a TypeError, or as an SDK
+  // error of no more specific class.
+  if (error instanceof TypeError || error instanceof Anthropic.AnthropicError) {
+    return connectionError(error, context);
+  }
+  return new ProviderError(
+    `${context.provider} model ${context.model}: call failed: ${
+      scrubSecret(String(error), context.secret)
+    }`,
+    { retryable: false, cause: error },
+  );
+}

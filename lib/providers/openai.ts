@@ -1,0 +1,254 @@
+/**
+ * The OpenAI provider: chat completions through the official `openai` SDK,
+ * against api.openai.com or any OpenAI-compatible base URL (vLLM, Ollama,
+ * LM Studio). The SDK's own retries are off because `callWithRetry` owns the
+ * retry policy.
+ *
+ * @module
+ */
+import OpenAI from "openai";
+import type { Logger } from "../log.ts";
+import { nullLogger } from "../log.ts";
+import type { ModelConfig } from "../schema/mod.ts";
+import type { CallRequest, CallResponse, Provider, Usage } from "./provider.ts";
+import { ProviderError } from "./provider.ts";
+import {
+  classifyHttpError,
+  connectionError,
+  type ErrorContext,
+  malformedResponseError,
+  scrubSecret,
+  TimeoutError,
+} from "./errors.ts";
+import { outputTokensPerSecond } from "./streaming.ts";
+import { sdkLogger } from "./sdk_logger.ts";
+
+/** Environment variable read for the key when `api_key_env` is absent. */
+export const OPENAI_KEY_ENV = "OPENAI_API_KEY";
+
+/** Options for `OpenAIProvider`. */
+export interface OpenAIProviderOptions {
+  /** Environment variables to read API keys from. Default: none. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Receives warnings. Default `nullLogger`. */
+  logger?: Logger;
+}
+
+/**
+ * Calls OpenAI chat completions. Streams when `ModelConfig.stream` is set,
+ * asking for usage in the final chunk, and records time to first token and
+ * output tokens per second.
+ *
+ * `ModelConfig.params` is merged into the request body unchanged. The call
+ * key is sent as an `Idempotency-Key` header.
+ */
+export class OpenAIProvider implements Provider {
+  readonly name = "openai";
+  readonly #env: Readonly<Record<string, string | undefined>>;
+  readonly #logger: Logger;
+  readonly #clients = new Map<string, { client: OpenAI; apiKey: string }>();
+
+  constructor(options: OpenAIProviderOptions = {}) {
+    this.#env = options.env ?? {};
+    this.#logger = options.logger ?? nullLogger;
+  }
+
+  /**
+   * Send one chat completion request.
+   *
+   * @throws {ProviderError} classified by `errors.ts`; a missing API key is
+   *   fatal for the model. Throws the signal's reason when the request aborts.
+   */
+  async call(request: CallRequest): Promise<CallResponse> {
+    const { model, signal } = request;
+    const { client, apiKey } = this.#client(model);
+    const context: ErrorContext = { provider: this.name, model: model.model, secret: apiKey };
+    const body = buildBody(request);
+    const options = {
+      signal,
+      maxRetries: 0,
+      headers: { "Idempotency-Key": request.callKey },
+    };
+
+    const startedAt = performance.now();
+    try {
+      if (!model.stream) {
+        const completion = await client.chat.completions.create(
+          { ...body, stream: false },
+          options,
+        );
+        return readCompletion(completion, context);
+      }
+      const stream = await client.chat.completions.create(
+        { ...body, stream: true, stream_options: { include_usage: true } },
+        options,
+      );
+      return await readStream(stream, { startedAt, context });
+    } catch (error) {
+      if (signal.aborted) throw signal.reason;
+      throw mapError(error, context);
+    }
+  }
+
+  #client(model: ModelConfig): { client: OpenAI; apiKey: string } {
+    const keyEnv = model.api_key_env ?? OPENAI_KEY_ENV;
+    const cacheKey = `${model.base_url ?? ""}|${keyEnv}`;
+    const cached = this.#clients.get(cacheKey);
+    if (cached) return cached;
+
+    let apiKey = this.#env[keyEnv];
+    if (apiKey === undefined || apiKey === "") {
+      if (model.base_url === undefined) {
+        throw new ProviderError(
+          `openai model ${model.model}: missing API key: set the environment variable ${keyEnv}` +
+            " or name another one in api_key_env",
+          { code: "missing_api_key", retryable: false, fatalForModel: true },
+        );
+      }
+      // Local OpenAI-compatible servers usually take any key, and the SDK requires one.
+      this.#logger.debug("no API key for a custom base URL; sending a placeholder", {
+        model: model.model,
+        base_url: model.base_url,
+        api_key_env: keyEnv,
+      });
+      apiKey = "no-key";
+    }
+
+    const client = new OpenAI({
+      apiKey,
+      maxRetries: 0,
+      // Warnings such as unparsable stream chunks go to the run's logger.
+      logLevel: "warn",
+      logger: sdkLogger(this.#logger, { provider: this.name, secret: apiKey }),
+      ...(model.base_url === undefined ? {} : { baseURL: model.base_url }),
+    });
+    const entry = { client, apiKey };
+    this.#clients.set(cacheKey, entry);
+    return entry;
+  }
+}
+
+/** Build the request body shared by the streaming and non-streaming calls. */
+function buildBody(request: CallRequest): OpenAI.Chat.ChatCompletionCreateParamsNonStreaming {
+  const { model } = request;
+  const body: Record<string, unknown> = {
+    model: model.model,
+    messages: request.messages.map((message) => ({
+      role: message.role,
+      content: message.content,
+    })),
+  };
+  if (model.temperature !== undefined) body.temperature = model.temperature;
+  if (model.top_p !== undefined) body.top_p = model.top_p;
+  if (model.max_tokens !== undefined) {
+    // api.openai.com rejects max_tokens for reasoning models, while many
+    // compatible servers only know max_tokens.
+    // NOTE: a compatible server that needs max_completion_tokens can get it through params.
+    const field = model.base_url === undefined ? "max_completion_tokens" : "max_tokens";
+    body[field] = model.max_tokens;
+  }
+  Object.assign(body, model.params ?? {});
+  return body as unknown as OpenAI.Chat.ChatCompletionCreateParamsNonStreaming;
+}
+
+/** Normalize OpenAI usage; a field the server did not report is null. */
+export function openaiUsage(usage: OpenAI.CompletionUsage | null | undefined): Usage {
+  return {
+    prompt_tokens: usage?.prompt_tokens ?? null,
+    completion_tokens: usage?.completion_tokens ?? null,
+    total_tokens: usage?.total_tokens ?? null,
+    cached_tokens: usage?.prompt_tokens_details?.cached_tokens ?? null,
+    // OpenAI caches prompts automatically and reports no cache writes.
+    cache_write_tokens: null,
+    reasoning_tokens: usage?.completion_tokens_details?.reasoning_tokens ?? null,
+  };
+}
+
+function readCompletion(completion: OpenAI.Chat.ChatCompletion, context: ErrorContext) {
+  const choice = completion?.choices?.[0];
+  if (choice === undefined) {
+    throw malformedResponseError(new Error("the response has no choices"), context);
+  }
+  return {
+    output: choice.message?.content ?? "",
+    finish_reason: choice.finish_reason ?? null,
+    usage: openaiUsage(completion.usage),
+    ttft_ms: null,
+    output_tokens_per_s: null,
+    simulated: false,
+  } satisfies CallResponse;
+}
+
+async function readStream(
+  stream: AsyncIterable<OpenAI.Chat.ChatCompletionChunk>,
+  timing: { startedAt: number; context: ErrorContext },
+): Promise<CallResponse> {
+  let output = "";
+  let finishReason: string | null = null;
+  let usage: OpenAI.CompletionUsage | null | undefined;
+  let firstTokenAt: number | undefined;
+
+  for await (const chunk of stream) {
+    const choice = chunk.choices?.[0];
+    const piece = choice?.delta?.content;
+    if (piece) {
+      firstTokenAt ??= performance.now();
+      output += piece;
+    }
+    if (choice?.finish_reason) finishReason = choice.finish_reason;
+    if (chunk.usage) usage = chunk.usage;
+  }
+  const finishedAt = performance.now();
+
+  if (finishReason === null && output === "") {
+    throw malformedResponseError(new Error("the stream ended without content"), timing.context);
+  }
+  const normalized = openaiUsage(usage);
+  return {
+    output,
+    finish_reason: finishReason,
+    usage: normalized,
+    ttft_ms: firstTokenAt === undefined ? null : firstTokenAt - timing.startedAt,
+    output_tokens_per_s: outputTokensPerSecond(
+      normalized.completion_tokens,
+      firstTokenAt,
+      finishedAt,
+    ),
+    simulated: false,
+  };
+}
+
+/** Map an SDK error to a `ProviderError`. */
+function mapError(error: unknown, context: ErrorContext): ProviderError {
+  if (error instanceof ProviderError) return error;
+  if (error instanceof OpenAI.APIConnectionTimeoutError) {
+    return new TimeoutError(`${context.provider} model ${context.model}: request timed out`, {
+      cause: error,
+    });
+  }
+  if (error instanceof OpenAI.APIConnectionError || error instanceof OpenAI.APIUserAbortError) {
+    return connectionError(error.cause ?? error, context);
+  }
+  if (error instanceof OpenAI.APIError && typeof error.status === "number") {
+    const body = error.error as { message?: unknown } | undefined;
+    return classifyHttpError({
+      status: error.status,
+      message: typeof body?.message === "string" ? body.message : error.message,
+      code: error.code,
+      type: error.type,
+      headers: error.headers,
+    }, context);
+  }
+  if (error instanceof SyntaxError) return malformedResponseError(error, context);
+  // A body cut off mid-read surfaces from fetch as a TypeError or an Error
+  // that is no SDK class; treat it as a dropped connection.
+  if (error instanceof TypeError || error instanceof OpenAI.OpenAIError) {
+    return connectionError(error, context);
+  }
+  return new ProviderError(
+    `${context.provider} model ${context.model}: call failed: ${
+      scrubSecret(String(error), context.secret)
+    }`,
+    { retryable: false, cause: error },
+  );
+}

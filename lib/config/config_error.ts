@@ -4,7 +4,7 @@
  * @module
  */
 
-/** Where a {@linkcode ConfigError} points and what it says. */
+/** Position, field path and detail of a {@linkcode ConfigError}. */
 export interface ConfigErrorOptions {
   /** File the problem is in: the experiment file or a dataset file. */
   file: string;
@@ -14,7 +14,7 @@ export interface ConfigErrorOptions {
   column?: number | null;
   /** Field path such as `models[1].temperature`; empty for the whole file. */
   path?: string;
-  /** What is wrong, what is allowed and the offending value. */
+  /** Description of the problem: what is allowed and the offending value. */
   detail: string;
   /** The underlying error, such as a YAML parser or file system error. */
   cause?: unknown;

@@ -123,8 +123,8 @@ export function parseCsv(text: string): CsvRecord[] {
           column,
         );
       }
-      // An empty quoted field must still count as a field, so mark it with a
-      // value that the comma or line end below will push.
+      // Push the quoted field here, because an empty quoted field ("") would
+      // look like no field at all to the comma and line-end branches below.
       fields.push(field);
       field = "";
       if (next === ",") {

@@ -16,7 +16,7 @@ export interface DatasetSpec {
   cases?: Record<string, unknown>[] | undefined;
   /** Path of a CSV or JSONL file, relative to the experiment file. */
   path?: string | undefined;
-  /** Column or key that holds the case id. */
+  /** Column or key that contains the case id. */
   id_field: string;
   /** File format; taken from the extension when absent. */
   format?: "csv" | "jsonl" | undefined;
@@ -27,13 +27,13 @@ export interface LoadedCase {
   case: Case;
   /** 1-based line the case starts on, in the experiment file or the data file. */
   line: number;
-  /** Field that holds the id, for errors about it. */
+  /** Field that contains the id, for errors about it. */
   idField: string;
   /** Build an error at this case, or at one of its fields. */
   error(detail: string, field?: string): ConfigError;
 }
 
-/** Where the experiment file sits and how to read files. */
+/** Options for {@linkcode loadDataset}. */
 export interface LoadDatasetOptions {
   /** The parsed experiment file, to locate inline cases and the `path` field. */
   source: YamlSource;

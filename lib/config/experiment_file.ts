@@ -33,7 +33,7 @@ export const DatasetSpecSchema = z.strictObject({
 });
 
 /**
- * What users write in an experiment file, before the dataset is loaded. The
+ * Schema of an experiment file as users write it, before the dataset is loaded. The
  * fields follow `ABTestSchema`, in the order they usually appear in a file,
  * with `dataset` in place of `cases`.
  */
@@ -140,7 +140,10 @@ export async function parseExperiment(
   // Fields that depend on each other.
   const id = spec.id ?? idFromFile(file);
   if (id === undefined) {
-    throw source.error([], `cannot make an id from the file name "${basename(file)}"; set id:`);
+    throw source.error(
+      [],
+      `cannot make an id from the file name "${basename(file)}"; add an id: field`,
+    );
   }
   checkUniqueIds(source, "variants", spec.variants);
   checkUniqueIds(source, "models", spec.models);

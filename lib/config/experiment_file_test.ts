@@ -7,7 +7,7 @@ import { loadExperiment, parseExperiment } from "./experiment_file.ts";
 
 const examples = fileURLToPath(new URL("../../examples/", import.meta.url));
 
-/** A minimal valid file; `extra` lines are appended at the top level. */
+/** Build a minimal valid file with `extra` lines appended at the top level. */
 function minimal(...extra: string[]): string {
   return [
     "variants:",
@@ -107,7 +107,7 @@ Deno.test("parseExperiment() needs an id without a file", async () => {
   assert.equal(anonymous.source, undefined);
 
   const error = await errorOf(minimal(), { file: "___.yaml", env: {} });
-  assert.match(error.message, /cannot make an id from the file name "___.yaml"; set id:/);
+  assert.match(error.message, /cannot make an id from the file name "___.yaml"; add an id: field/);
 });
 
 Deno.test("parseExperiment() stringifies inline values", async () => {
@@ -181,7 +181,8 @@ Deno.test("parseExperiment() interpolates env variables", async () => {
   const test = await parseExperiment(text, { env });
 
   assert.equal(test.description, "Run by ada at ${HOME} and ada");
-  assert.ok(test.judge !== undefined && typeof test.judge.model === "object");
+  assert.ok(test.judge !== undefined);
+  assert.ok(typeof test.judge.model === "object");
   assert.equal(test.judge.model.model, "gpt-4o");
   assert.equal(test.judge.model.base_url, "http://127.0.0.1:8080/v1");
 });
@@ -197,6 +198,15 @@ Deno.test("parseExperiment() validates interpolated values", async () => {
   const error = await errorOf(minimal("seed: ${SEED}"), { file: "s.yaml", env: { SEED: "abc" } });
 
   assert.equal(error.message, 's.yaml:11:7 seed: expected an integer of at least 0, got "abc"');
+});
+
+Deno.test("parseExperiment() types unquoted variables", async () => {
+  const text = minimal("seed: ${SEED}", "cache: ${CACHE}", "description: '${SEED}'");
+  const test = await parseExperiment(text, { env: { SEED: "42", CACHE: "true" } });
+
+  assert.equal(test.seed, 42);
+  assert.equal(test.cache, true);
+  assert.equal(test.description, "42");
 });
 
 Deno.test("parseExperiment() rejects secret variable names", async () => {

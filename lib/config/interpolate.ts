@@ -1,14 +1,15 @@
 /**
  * `${NAME}` environment variable interpolation in experiment files.
  *
- * Every string value in the YAML file may use `${NAME}`; `$${` writes a
- * literal `${`. Names of secrets (matching KEY, TOKEN, SECRET or PASSWORD) are
+ * Every string value in the YAML file may use `${NAME}`, and `$${` writes a
+ * literal `${`. An unquoted value that becomes a number or `true`/`false`
+ * after interpolation is read as one, as YAML reads `seed: 42`. Names of secrets (matching KEY, TOKEN, SECRET or PASSWORD) are
  * rejected, because the resolved test is stored with the run: name the
  * variable in `api_key_env` instead, and the provider reads it at call time.
  *
  * @module
  */
-import { isMap, isScalar, isSeq } from "yaml";
+import { isMap, isScalar, isSeq, parse } from "yaml";
 import type { YamlSource } from "./yaml_source.ts";
 
 /** Environment variables by name, as `Deno.env.toObject()` returns them. */
@@ -66,6 +67,19 @@ export function interpolateString(text: string, env: () => Env): string {
 }
 
 /**
+ * Read an interpolated unquoted value as YAML would have read it in place, so
+ * `seed: ${SEED}` gives a number. Quoted values stay strings.
+ */
+function retype(value: string): string | number | boolean {
+  try {
+    const typed: unknown = parse(value);
+    return typeof typed === "number" || typeof typed === "boolean" ? typed : value;
+  } catch {
+    return value;
+  }
+}
+
+/**
  * Interpolate every string value of a parsed file in place. Keys are left as written.
  *
  * @param source The parsed file.
@@ -85,11 +99,13 @@ export function interpolateSource(source: YamlSource, env: () => Env): void {
     } else if (isSeq(node)) {
       node.items.forEach((item, index) => walk(item, [...path, index]));
     } else if (isScalar(node) && typeof node.value === "string" && node.value.includes("${")) {
+      let value: string;
       try {
-        node.value = interpolateString(node.value, lazyEnv);
+        value = interpolateString(node.value, lazyEnv);
       } catch (error) {
         throw source.error(path, (error as Error).message);
       }
+      node.value = node.type === "PLAIN" ? retype(value) : value;
     }
   };
   walk(source.document.contents, []);

@@ -1,6 +1,6 @@
 /**
- * Turn zod validation issues into {@linkcode ConfigError}s that say what is
- * allowed and what was found, at the YAML position of the field.
+ * Conversion of zod validation issues into {@linkcode ConfigError}s that state
+ * what is allowed and the value found, at the YAML position of the field.
  *
  * @module
  */

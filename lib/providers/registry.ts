@@ -7,6 +7,8 @@ import type { Logger } from "../log.ts";
 import type { ModelConfig } from "../schema/mod.ts";
 import type { Provider } from "./provider.ts";
 import { SimulatedProvider } from "./simulated.ts";
+import { OpenAIProvider } from "./openai.ts";
+import { AnthropicProvider } from "./anthropic.ts";
 
 /** Options for `createProvider()`. */
 export interface CreateProviderOptions {
@@ -39,10 +41,21 @@ export function createProvider(model: ModelConfig, options: CreateProviderOption
       return new SimulatedProvider(
         options.simulatedTimeScale === undefined ? {} : { timeScale: options.simulatedTimeScale },
       );
+    case "openai":
+      return new OpenAIProvider(providerOptions(options));
+    case "anthropic":
+      return new AnthropicProvider(providerOptions(options));
     default:
       throw new RangeError(
         `Provider "${model.provider}" of model "${model.id}" is not available yet: ` +
           `use provider "simulated"`,
       );
   }
+}
+
+function providerOptions(options: CreateProviderOptions) {
+  return {
+    ...(options.env === undefined ? {} : { env: options.env }),
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+  };
 }

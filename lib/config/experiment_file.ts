@@ -63,7 +63,7 @@ export interface ParseExperimentOptions {
   /** Folder a dataset `path` resolves against; the folder of `file`, or the working directory. */
   baseDir?: string;
   /**
-   * Variables for `${NAME}` interpolation; `Deno.env.toObject()` when absent,
+   * Variables for `${NAME}` interpolation; `Deno.env.toObject()` when absent (none outside Deno),
    * read only if the file uses `${`.
    */
   env?: Env;
@@ -111,8 +111,9 @@ export async function parseExperiment(
 ): Promise<ABTest> {
   const file = options.file ?? "experiment.yaml";
   const baseDir = options.baseDir ??
-    (options.file === undefined ? Deno.cwd() : dirname(options.file));
-  const env = () => options.env ?? Deno.env.toObject();
+    (options.file === undefined ? "." : dirname(options.file));
+  // Read lazily and only under Deno, because the site's configurator runs this parser in a browser.
+  const env = () => options.env ?? (typeof Deno === "undefined" ? {} : Deno.env.toObject());
 
   // Syntax, then variables, then the schema: each step assumes the one before passed.
   const source = YamlSource.parse(text, file);

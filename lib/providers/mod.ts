@@ -5,6 +5,7 @@
  * @module
  */
 export * from "./provider.ts";
+export * from "./errors.ts";
 export * from "./tokens.ts";
 export * from "./prices.ts";
 export * from "./pricing.ts";

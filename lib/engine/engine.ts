@@ -1,0 +1,386 @@
+/**
+ * The run engine: executes a test's planned calls concurrently and writes
+ * one `TestResult` row per finished call to the store.
+ *
+ * @module
+ */
+import pLimit from "p-limit";
+import type { Logger } from "../log.ts";
+import { nullLogger } from "../log.ts";
+import { PriceBook } from "../providers/pricing.ts";
+import type { Provider } from "../providers/provider.ts";
+import { ProviderError } from "../providers/provider.ts";
+import { createProvider, type ProviderFactory } from "../providers/registry.ts";
+import type { ABTest, ModelConfig, TestResult } from "../schema/mod.ts";
+import type { ResultSinkOptions, Store } from "../store/store.ts";
+import { createPlan, type PlannedCall, renderMessages } from "./plan.ts";
+import { errorRow, successRow } from "./result_row.ts";
+import { RateLimiter } from "./rate_limit.ts";
+import { type AttemptLimiter, callWithRetry, type RetryOptions } from "./retry.ts";
+
+/** Counters of a run at one moment, passed to `onProgress`. */
+export interface RunProgress {
+  /** Calls finished and written, errors included. */
+  done: number;
+  /** Calls this run set out to make: planned minus skipped. */
+  total: number;
+  /** Calls that ended in an error. */
+  errors: number;
+  /** Attempts beyond the first, over all calls. */
+  retries: number;
+  /** Waits caused by rate limits (HTTP 429). */
+  rateLimitWaits: number;
+  /** Calls admitted and not yet finished. */
+  inFlight: number;
+  /** Known cost so far in USD. */
+  costUsd: number;
+  /** Milliseconds since the run started. */
+  elapsedMs: number;
+}
+
+/** What a run did. */
+export interface RunSummary {
+  /** Calls this run set out to make: planned minus skipped. */
+  total: number;
+  /** Calls in the test's plan. */
+  planned: number;
+  /** Planned calls left out because they were stored already, listed in `skipKeys`, or (with `retryErrors`) not stored as errors. */
+  skipped: number;
+  /** Calls finished and written, errors included. */
+  done: number;
+  errors: number;
+  /** Attempts beyond the first, over all calls. */
+  retries: number;
+  rateLimitWaits: number;
+  /** Known cost of this run in USD; calls of unpriced models add nothing. */
+  costUsd: number;
+  /** Written calls whose cost is null because the model's price is unknown. */
+  costUnknown: number;
+  /** True when a signal stopped the run before every call was made. */
+  interrupted: boolean;
+  /** True when the cost budget stopped the run. */
+  budgetReached: boolean;
+  /** Ids of models whose remaining calls were not made after an error no retry can fix. */
+  stoppedModels: string[];
+  elapsedMs: number;
+}
+
+/** Options for `runTest()`. */
+export interface RunOptions {
+  /** Where results go and where resume reads stored calls from. */
+  store: Store;
+  /** Builds the provider of each model. Default `createProvider` with `env` and `logger`. */
+  providers?: ProviderFactory;
+  /** Environment for API keys, used by the default provider factory. Default: none. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Calls in flight at once over all models. Default `test.concurrency`. */
+  concurrency?: number;
+  /**
+   * Stops the run hard: no new calls, in-flight calls are aborted and their
+   * late answers dropped, and what finished is flushed.
+   */
+  signal?: AbortSignal;
+  /** Stops the run gently: no new calls, in-flight calls finish and are written. */
+  stopSignal?: AbortSignal;
+  /** Default `nullLogger`. */
+  logger?: Logger;
+  /** Skip calls whose key has a stored result, error or success. Default true. */
+  resume?: boolean;
+  /** Run only the calls whose stored result is an error; takes precedence over `resume`. Default false. */
+  retryErrors?: boolean;
+  /** Call keys to skip in addition. */
+  skipKeys?: ReadonlySet<string>;
+  /** Called after every finished call and once at the end. */
+  onProgress?: (progress: RunProgress) => void;
+  /** Stop making calls when the cost reaches this many USD. Default `test.max_cost_usd`. */
+  maxCostUsd?: number;
+  /** Admission control before every attempt. Default a `RateLimiter` per run. */
+  limiter?: AttemptLimiter;
+  /** Prices calls. Default a `PriceBook` that warns through `logger`. */
+  priceBook?: PriceBook;
+  /** Buffering of the result sink. */
+  sink?: ResultSinkOptions;
+  /** Retry tuning and fake timers, passed to `callWithRetry`. */
+  retry?: Pick<
+    RetryOptions,
+    "baseDelayMs" | "maxDelayMs" | "maxRetryAfterMs" | "timers" | "random"
+  >;
+}
+
+/**
+ * Calls admitted per unit of concurrency: p-limit runs `concurrency` at once
+ * and this many more wait in its queue, so workers never idle between
+ * batches while memory stays flat however many calls the plan has.
+ */
+const WINDOW_FACTOR = 2;
+
+/**
+ * Runs a test: plans its calls, skips those already stored, calls the
+ * providers with retries and rate limits under a global concurrency limit,
+ * and writes one result row per finished call.
+ *
+ * A call that is aborted by `signal` is never written, so after any stop the
+ * store holds a consistent set: every written key is a finished call, and a
+ * resumed run makes exactly the calls that are missing.
+ *
+ * @param test The test to run.
+ * @param options Store, providers, limits, signals and callbacks.
+ * @returns Counts of what the run did and why it stopped.
+ * @throws {RangeError} When `concurrency` or `maxCostUsd` is invalid, or the test
+ *   cannot be planned (see `createPlan()`); nothing is called or written then.
+ * @throws The sink's error when writing results fails; the run stops first.
+ * @example
+ * ```ts
+ * const summary = await runTest(test, { store: new MemoryStore(), signal });
+ * console.log(`${summary.done}/${summary.total} calls, $${summary.costUsd.toFixed(4)}`);
+ * ```
+ */
+export async function runTest(test: ABTest, options: RunOptions): Promise<RunSummary> {
+  const logger = options.logger ?? nullLogger;
+  const concurrency = options.concurrency ?? test.concurrency;
+  const maxCostUsd = options.maxCostUsd ?? test.max_cost_usd;
+  const retryErrors = options.retryErrors ?? false;
+  const resume = options.resume ?? true;
+  const skipKeys = options.skipKeys ?? new Set<string>();
+
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new RangeError(`Invalid concurrency ${concurrency}: use an integer >= 1`);
+  }
+  if (maxCostUsd !== undefined && !(maxCostUsd > 0)) {
+    throw new RangeError(`Invalid maxCostUsd ${maxCostUsd}: use a positive number of USD`);
+  }
+  const plan = createPlan(test);
+  const providers = createProviders(test.models, options, logger);
+  const priceBook = options.priceBook ?? new PriceBook({ logger });
+  const limiter = options.limiter ?? new RateLimiter({ logger });
+  if (test.cache) {
+    logger.warn("The response cache is not implemented: every call goes to the provider", {
+      test_id: test.id,
+    });
+  }
+
+  // Decide which planned calls this run makes.
+  const stored = resume || retryErrors
+    ? await options.store.storedCalls(test.id)
+    : new Map<string, { error: boolean }>();
+  const wanted = (key: string): boolean => {
+    if (skipKeys.has(key)) return false;
+    if (retryErrors) return stored.get(key)?.error === true;
+    return !(resume && stored.has(key));
+  };
+  let total = 0;
+  for (const call of plan.calls()) if (wanted(call.key)) total++;
+
+  const state = new RunState(total, performance.now());
+  const hard = new AbortController();
+  const onAbort = () => hard.abort(options.signal?.reason);
+  if (options.signal?.aborted) onAbort();
+  options.signal?.addEventListener("abort", onAbort, { once: true });
+  const stopRequested = () => hard.signal.aborted || options.stopSignal?.aborted === true;
+  const progress = () => options.onProgress?.(state.progress());
+
+  logger.info("run started", {
+    test_id: test.id,
+    planned: plan.total,
+    to_run: total,
+    concurrency,
+  });
+  const sink = await options.store.openResults(test.id, options.sink);
+  let failure: unknown;
+
+  // One finished call: call the provider, price it, write the row.
+  const execute = async (call: PlannedCall): Promise<void> => {
+    const model = call.arm.model;
+    if (hard.signal.aborted || state.stoppedModels.has(model.id)) return;
+
+    const startedAt = new Date();
+    let row: TestResult;
+    try {
+      const result = await callWithRetry(providers.get(model.id)!, {
+        model,
+        messages: renderMessages(call.arm.variant, call.testCase),
+        callKey: call.key,
+        seed: test.seed,
+        repeat: call.repeat,
+      }, {
+        ...options.retry,
+        signal: hard.signal,
+        limiter,
+        logger,
+        onRetry: () => state.retries++,
+        onRateLimitWait: () => state.rateLimitWaits++,
+      });
+      if (hard.signal.aborted) return state.drop();
+      row = successRow(test.id, call, {
+        response: result.response,
+        attempts: result.attempts,
+        wallLatencyMs: result.latencyMs,
+        costUsd: priceBook.costUsd(model, result.response.usage),
+        startedAt,
+        finishedAt: new Date(),
+      });
+    } catch (error) {
+      if (hard.signal.aborted) return state.drop();
+      if (!(error instanceof ProviderError)) throw error;
+      row = errorRow(test.id, call, { error, startedAt, finishedAt: new Date() });
+      if (error.fatalForModel && !state.stoppedModels.has(model.id)) {
+        state.stoppedModels.add(model.id);
+        logger.error(`Stopping calls to model "${model.id}": ${error.message}`, {
+          test_id: test.id,
+          model_id: model.id,
+          call_key: call.key,
+        });
+      }
+    }
+
+    await sink.write(row);
+    state.record(row);
+    progress();
+  };
+
+  // Schedule calls through p-limit, admitting at most a bounded window at once.
+  const limit = pLimit(concurrency);
+  const window = concurrency * WINDOW_FACTOR;
+  try {
+    for (const call of plan.calls()) {
+      if (!wanted(call.key)) continue;
+      await state.waitForSlot(window);
+      if (stopRequested() || failure !== undefined) {
+        state.interrupted = failure === undefined;
+        break;
+      }
+      if (maxCostUsd !== undefined && state.committedCost() >= maxCostUsd) {
+        state.budgetReached = true;
+        logger.warn("cost budget reached: no new calls", {
+          test_id: test.id,
+          cost_usd: state.costUsd,
+          max_cost_usd: maxCostUsd,
+        });
+        break;
+      }
+      if (state.stoppedModels.has(call.arm.model.id)) continue;
+
+      state.inFlight++;
+      limit(() => execute(call))
+        .catch((error) => {
+          // A write failure or a bug: stop everything and rethrow after cleanup.
+          if (failure === undefined) failure = error;
+          hard.abort(error);
+        })
+        .finally(() => state.release());
+    }
+    await state.waitForSlot(1);
+  } finally {
+    options.signal?.removeEventListener("abort", onAbort);
+    try {
+      await sink.close();
+    } catch (error) {
+      failure ??= error;
+    }
+  }
+  if (failure !== undefined) throw failure;
+
+  if (state.dropped > 0 || (hard.signal.aborted && state.done < total)) state.interrupted = true;
+  progress();
+  const summary = state.summary(plan.total);
+  logger.info("run finished", { test_id: test.id, ...summary });
+  return summary;
+}
+
+/** Builds one provider per model before any call, so a bad config fails early. */
+function createProviders(
+  models: readonly ModelConfig[],
+  options: RunOptions,
+  logger: Logger,
+): Map<string, Provider> {
+  const factory = options.providers ??
+    ((model: ModelConfig) => createProvider(model, { env: options.env ?? {}, logger }));
+  return new Map(models.map((model) => [model.id, factory(model)]));
+}
+
+/** Mutable counters of one run and the wait for a free scheduling slot. */
+class RunState {
+  done = 0;
+  errors = 0;
+  retries = 0;
+  rateLimitWaits = 0;
+  costUsd = 0;
+  costUnknown = 0;
+  /** Calls whose cost is known, for the mean cost per call. */
+  priced = 0;
+  /** Aborted calls whose answer was dropped. */
+  dropped = 0;
+  inFlight = 0;
+  interrupted = false;
+  budgetReached = false;
+  stoppedModels = new Set<string>();
+  #wake: (() => void) | undefined;
+
+  constructor(readonly total: number, readonly startedMs: number) {}
+
+  record(row: TestResult): void {
+    this.done++;
+    if (row.error_class !== null) this.errors++;
+    if (row.cost_usd !== null) {
+      this.costUsd += row.cost_usd;
+      this.priced++;
+    } else if (row.error_class === null) {
+      this.costUnknown++;
+    }
+  }
+
+  drop(): void {
+    this.dropped++;
+  }
+
+  /** Spent cost plus the expected cost of the calls in flight, at the mean cost so far. */
+  committedCost(): number {
+    const mean = this.priced === 0 ? 0 : this.costUsd / this.priced;
+    return this.costUsd + this.inFlight * mean;
+  }
+
+  release(): void {
+    this.inFlight--;
+    const wake = this.#wake;
+    this.#wake = undefined;
+    wake?.();
+  }
+
+  /** Waits until fewer than `limit` calls are in flight. */
+  async waitForSlot(limit: number): Promise<void> {
+    while (this.inFlight >= limit) {
+      await new Promise<void>((resolve) => this.#wake = resolve);
+    }
+  }
+
+  progress(): RunProgress {
+    return {
+      done: this.done,
+      total: this.total,
+      errors: this.errors,
+      retries: this.retries,
+      rateLimitWaits: this.rateLimitWaits,
+      inFlight: this.inFlight,
+      costUsd: this.costUsd,
+      elapsedMs: performance.now() - this.startedMs,
+    };
+  }
+
+  summary(planned: number): RunSummary {
+    return {
+      total: this.total,
+      planned,
+      skipped: planned - this.total,
+      done: this.done,
+      errors: this.errors,
+      retries: this.retries,
+      rateLimitWaits: this.rateLimitWaits,
+      costUsd: this.costUsd,
+      costUnknown: this.costUnknown,
+      interrupted: this.interrupted,
+      budgetReached: this.budgetReached,
+      stoppedModels: [...this.stoppedModels],
+      elapsedMs: performance.now() - this.startedMs,
+    };
+  }
+}

@@ -79,6 +79,13 @@ export async function loadDataset(
     );
   }
 
+  // The site's configurator runs this code in a browser, which has no file system.
+  if (typeof Deno === "undefined") {
+    throw source.error(
+      ["dataset", "path"],
+      "dataset files can be read only under Deno; use inline cases",
+    );
+  }
   let text: string;
   try {
     text = await Deno.readTextFile(file);

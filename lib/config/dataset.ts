@@ -91,7 +91,7 @@ export async function loadDataset(
     text = await Deno.readTextFile(file);
   } catch (error) {
     const reason = error instanceof Deno.errors.NotFound
-      ? `dataset file not found: ${file}`
+      ? `dataset file not found: ${isAbsolute(file) ? file : join(Deno.cwd(), file)}`
       : `cannot read dataset file ${file}: ${(error as Error).message}`;
     throw source.error(
       ["dataset", "path"],

@@ -296,3 +296,14 @@ Deno.test("parseExperiment() counts cases missing a slot", async () => {
 
   assert.match(error.detail, /in case "c2" \(and 1 more case\(s\)\)/);
 });
+
+Deno.test("parseExperiment() names the resolved dataset path", async () => {
+  const text = minimal().replace(/dataset:[\s\S]*$/, "dataset:\n  path: data/none.csv\n");
+  const error = await errorOf(text, { file: "exp/x.yaml", env: {} });
+
+  assert.equal(error.path, "dataset.path");
+  assert.ok(
+    error.detail.includes(`not found: ${join(Deno.cwd(), "exp/data/none.csv")}`),
+    error.detail,
+  );
+});

@@ -1,0 +1,75 @@
+/**
+ * What every route handler shares: storage, the controller, background runs,
+ * limits and caches of comparison pairs.
+ *
+ * @module
+ */
+import type { Controller } from "../controller/controller.ts";
+import type { Logger } from "../log.ts";
+import type { ComparisonPair } from "../schema/mod.ts";
+import type { Store } from "../store/store.ts";
+import type { CsrfTokens } from "./guard.ts";
+import type { RunManager } from "./runs.ts";
+
+/** Shared state of one server. */
+export interface ServerContext {
+  store: Store;
+  controller: Controller;
+  runs: RunManager;
+  logger: Logger;
+  csrf: CsrfTokens;
+  /** Largest accepted body in bytes for tests and results. */
+  maxBodyBytes: number;
+  /** Largest accepted rating body in bytes. */
+  maxRatingBytes: number;
+  /** Environment the judge's provider reads API keys from. */
+  env: Readonly<Record<string, string | undefined>>;
+  pairs: PairIndex;
+}
+
+/**
+ * Comparison pairs by test, loaded once from the store and refreshed when
+ * pairs are added, and the test of each pair id for the rating route.
+ */
+export class PairIndex {
+  #store: Store;
+  #byTest = new Map<string, Promise<Map<string, ComparisonPair>>>();
+  #testOf = new Map<string, string>();
+
+  constructor(store: Store) {
+    this.#store = store;
+  }
+
+  /** Pairs of one test by id. */
+  forTest(testId: string): Promise<Map<string, ComparisonPair>> {
+    let pairs = this.#byTest.get(testId);
+    if (pairs === undefined) {
+      pairs = this.#store.listComparisons(testId).then((list) => {
+        for (const pair of list) this.#testOf.set(pair.id, testId);
+        return new Map(list.map((pair) => [pair.id, pair]));
+      });
+      pairs.catch(() => this.#byTest.delete(testId));
+      this.#byTest.set(testId, pairs);
+    }
+    return pairs;
+  }
+
+  /** Forget a test's cached pairs after new ones were stored. */
+  invalidate(testId: string): void {
+    this.#byTest.delete(testId);
+  }
+
+  /**
+   * Find the test a pair belongs to, loading every test's pairs once.
+   *
+   * @returns The test id, or undefined when no stored test has the pair.
+   */
+  async findTest(comparisonId: string): Promise<string | undefined> {
+    const known = this.#testOf.get(comparisonId);
+    if (known !== undefined) return known;
+    for (const testId of await this.#store.listTests()) {
+      if (!this.#byTest.has(testId)) await this.forTest(testId);
+    }
+    return this.#testOf.get(comparisonId);
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * Background runs started through the API: one engine run per test at most,
+ * stopped gently on pause or complete, with live progress kept for the
+ * progress endpoint.
+ *
+ * @module
+ */
+import type { Controller } from "../controller/controller.ts";
+import { type RunProgress, type RunSummary, runTest } from "../engine/engine.ts";
+import type { Logger } from "../log.ts";
+import type { ABTest } from "../schema/mod.ts";
+import type { Store } from "../store/store.ts";
+
+/** Runs a test; the default is the engine's `runTest`. */
+export type TestRunner = (
+  test: ABTest,
+  options: {
+    store: Store;
+    stopSignal: AbortSignal;
+    logger: Logger;
+    onProgress: (progress: RunProgress) => void;
+  },
+) => Promise<RunSummary>;
+
+interface ActiveRun {
+  stop: AbortController;
+  done: Promise<void>;
+  progress: RunProgress | undefined;
+}
+
+/** Options for {@linkcode RunManager}. */
+export interface RunManagerOptions {
+  store: Store;
+  controller: Controller;
+  logger: Logger;
+  /** Default: the engine's `runTest` with the simulated provider's default time scale. */
+  runner?: TestRunner;
+}
+
+/**
+ * Starts and stops engine runs for running tests. A run that finishes every
+ * call completes its test; one stopped by the cost budget pauses it; one that
+ * throws fails it.
+ */
+export class RunManager {
+  #runs = new Map<string, ActiveRun>();
+  #last = new Map<string, RunProgress>();
+  #options: RunManagerOptions;
+
+  constructor(options: RunManagerOptions) {
+    this.#options = options;
+  }
+
+  /** Start a run for a test unless one is active. */
+  start(test: ABTest): void {
+    if (this.#runs.has(test.id)) return;
+    const { store, controller, logger } = this.#options;
+    const runner = this.#options.runner ?? runTest;
+    const stop = new AbortController();
+    const run: ActiveRun = { stop, done: Promise.resolve(), progress: undefined };
+
+    run.done = (async () => {
+      try {
+        const summary = await runner(test, {
+          store,
+          stopSignal: stop.signal,
+          logger,
+          onProgress: (progress) => {
+            run.progress = progress;
+            this.#last.set(test.id, progress);
+          },
+        });
+        if (stop.signal.aborted) return;
+        if (summary.budgetReached) {
+          await controller.pause(test.id, { reason: "budget reached" });
+        } else if (!summary.interrupted) {
+          await controller.complete(test.id, { reason: "run finished" });
+        }
+      } catch (error) {
+        logger.error("run failed", { test_id: test.id, error: (error as Error).message });
+        await controller.fail(test.id, { reason: "run failed" }).catch((failure) => {
+          logger.error("cannot mark the test failed", {
+            test_id: test.id,
+            error: (failure as Error).message,
+          });
+        });
+      } finally {
+        this.#runs.delete(test.id);
+      }
+    })();
+    this.#runs.set(test.id, run);
+  }
+
+  /** Stop a test's run gently and wait until its finished calls are written. */
+  async stop(testId: string): Promise<void> {
+    const run = this.#runs.get(testId);
+    if (run === undefined) return;
+    run.stop.abort(new DOMException("run stopped through the API", "AbortError"));
+    await run.done;
+  }
+
+  /** Latest progress of a test's run, active or finished in this process. */
+  progress(testId: string): { active: boolean; progress: RunProgress | undefined } {
+    return { active: this.#runs.has(testId), progress: this.#last.get(testId) };
+  }
+
+  /** Stop every run and wait for them. */
+  async close(): Promise<void> {
+    await Promise.all([...this.#runs.keys()].map((id) => this.stop(id)));
+  }
+}

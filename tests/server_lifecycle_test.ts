@@ -1,0 +1,91 @@
+import assert from "node:assert/strict";
+import { experimentYaml, postJson, startTestServer } from "../lib/server/_testing.ts";
+
+async function waitForStatus(url: string, status: string): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    const progress = await (await fetch(url)).json();
+    if (progress.status === status) return progress;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`test did not reach ${status} within 20 s`);
+}
+
+Deno.test("server runs a test through its lifecycle", async () => {
+  await using t = await startTestServer();
+  const base = `${t.url}/ab-tests`;
+
+  // Create from an experiment file.
+  const created = await fetch(base, {
+    method: "POST",
+    headers: { "content-type": "application/yaml" },
+    body: experimentYaml(),
+  });
+  assert.equal(created.status, 201);
+  const record = await created.json();
+  assert.equal(record.state.status, "draft");
+  assert.equal(record.test.cases.length, 6);
+
+  const list = await (await fetch(base)).json();
+  assert.deepEqual(list.tests.map((row: { test_id: string }) => row.test_id), ["api-demo"]);
+
+  // Start; the run completes the test once every call is stored.
+  const started = await postJson(`${base}/api-demo/start`, {});
+  assert.equal(started.status, 200);
+  assert.equal(started.body.status, "running");
+  const progress = await waitForStatus(`${base}/api-demo/progress`, "completed");
+  assert.equal(progress.planned_calls, 24);
+  assert.equal(progress.stored_calls, 24);
+
+  const again = await postJson(`${base}/api-demo/pause`, {});
+  assert.equal(again.status, 409);
+
+  // Pairs and the judge.
+  const compared = await postJson(`${base}/api-demo/compare`, { mode: "all" });
+  assert.equal(compared.status, 200);
+  assert.equal(compared.body.comparisons, 36);
+  assert.equal(compared.body.created, 36);
+  const judge = compared.body.judge as Record<string, unknown>;
+  assert.equal(judge.judged, 36);
+  assert.equal(judge.rater_id, "judge:large");
+  assert.equal(judge.calls, 72);
+
+  // A blind pair for a person, then the rating reveals the arms.
+  const next = await fetch(`${base}/api-demo/comparisons/next?rater=ann`);
+  assert.equal(next.status, 200);
+  const text = await next.text();
+  for (const arm of ["plain/small", "plain/large", "polite/small", "polite/large"]) {
+    assert.ok(!text.includes(arm), `blind pair reveals ${arm}`);
+  }
+  const { pair } = JSON.parse(text);
+  const rating = {
+    rater_id: "ann",
+    choices: { helpful: "A", tone: "tie" },
+    idempotency_key: "ann-1",
+  };
+  const rated = await postJson(`${base}/rate/${pair.comparison_id}`, rating);
+  assert.equal(rated.status, 201);
+  assert.equal(rated.body.created, true);
+  const revealed = rated.body.revealed as { arm_a: string; arm_b: string };
+  assert.notEqual(revealed.arm_a, revealed.arm_b);
+
+  const replay = await postJson(`${base}/rate/${pair.comparison_id}`, rating);
+  assert.equal(replay.status, 200);
+  assert.equal(replay.body.created, false);
+  assert.deepEqual(replay.body.rating, rated.body.rating);
+
+  const following = await (await fetch(`${base}/api-demo/comparisons/next?rater=ann`)).json();
+  assert.notEqual(following.pair.comparison_id, pair.comparison_id);
+
+  // Rating statistics.
+  const summary = await (await fetch(`${base}/api-demo/ratings/summary`)).json();
+  assert.equal(summary.ratings, 37);
+  assert.equal(summary.position_bias[0].rater_kind, "human");
+  assert.equal(summary.agreement.length, 2);
+
+  const completed = await postJson(`${base}/api-demo/complete`, {});
+  assert.equal(completed.status, 409);
+  assert.ok(
+    t.logger.lines.some((line) => line.message.startsWith("POST /ab-tests/api-demo/start -> 200")),
+  );
+});

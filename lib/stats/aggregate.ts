@@ -1,0 +1,179 @@
+/**
+ * Per-arm metrics of a test's results, computed in DuckDB over the stored
+ * Parquet part files or over rows held in memory. Both inputs go through the
+ * store's one-row-per-call-key rule first, so a retried call counts once.
+ *
+ * @module
+ */
+import { DuckDBInstance } from "@duckdb/node-api";
+import { type AggregateMetrics, AggregateMetricsSchema, type TestResult } from "../schema/mod.ts";
+import { latestResultsSql } from "../store/latest_result.ts";
+import { loadResults, parquetResultsRelation } from "../store/result_table.ts";
+
+/** Results to aggregate: Parquet part files in write order, or rows in write order. */
+export type AggregateSource =
+  | { files: readonly string[] }
+  | { rows: readonly TestResult[] };
+
+/** An arm to report even when it has no stored result. */
+export interface ArmRef {
+  /** `variant/model`. */
+  id: string;
+  variant: { id: string };
+  model: { id: string };
+}
+
+/** Options for {@linkcode aggregateResults}. */
+export interface AggregateOptions {
+  /**
+   * Arms to report even without results, for example `listArms(test)`; such
+   * an arm gets n = 0 and null statistics. Default: only arms with results.
+   */
+  arms?: readonly ArmRef[];
+  /** DuckDB instance to run on, such as `FsStore.duckdb()`. Default: a new in-memory instance, closed afterwards. */
+  db?: DuckDBInstance;
+  /** Interrupts the query when aborted. */
+  signal?: AbortSignal;
+}
+
+/**
+ * The aggregation query over a relation of one row per call key. Latency
+ * statistics use successful calls not served from the response cache; token
+ * means use calls that reported the count; cost per 1,000 calls is 1,000
+ * times the mean over calls with a known cost.
+ */
+const METRICS_SQL = `
+SELECT
+  arm_id,
+  any_value(variant_id) AS variant_id,
+  any_value(model_id) AS model_id,
+  count(*) AS n,
+  count(*) FILTER (WHERE error_class IS NOT NULL) AS errors,
+  count(*) FILTER (WHERE error_class IS NOT NULL) / count(*) AS error_rate,
+  count(latency_ms) FILTER (WHERE live) AS latency_n,
+  avg(latency_ms) FILTER (WHERE live) AS latency_mean_ms,
+  quantile_cont(latency_ms, 0.5) FILTER (WHERE live) AS latency_p50_ms,
+  quantile_cont(latency_ms, 0.95) FILTER (WHERE live) AS latency_p95_ms,
+  quantile_cont(latency_ms, 0.99) FILTER (WHERE live) AS latency_p99_ms,
+  coalesce(sum(prompt_tokens), 0) AS prompt_tokens_sum,
+  coalesce(sum(completion_tokens), 0) AS completion_tokens_sum,
+  coalesce(sum(total_tokens), 0) AS total_tokens_sum,
+  avg(prompt_tokens) AS prompt_tokens_mean,
+  avg(completion_tokens) AS completion_tokens_mean,
+  coalesce(sum(cost_usd), 0) AS cost_usd_total,
+  1000 * avg(cost_usd) AS cost_per_1k_calls_usd,
+  count(*) FILTER (WHERE error_class IS NULL AND cost_usd IS NULL) AS cost_unknown_n,
+  count(*) FILTER (WHERE from_cache) AS from_cache_n,
+  count(*) FILTER (WHERE simulated) AS simulated_n
+FROM (SELECT *, error_class IS NULL AND NOT from_cache AS live FROM latest_results)
+GROUP BY arm_id
+ORDER BY arm_id`;
+
+/**
+ * Compute per-arm metrics: n, errors and error rate, latency mean and exact
+ * p50 / p95 / p99 (DuckDB `quantile_cont`, named by `QUANTILE_METHOD`), token sums and means, known
+ * cost total and per 1,000 calls, and the counts of unknown-cost, cached and
+ * simulated calls.
+ *
+ * `cost_unknown_n` counts successful calls without a cost; failed calls
+ * usually have no usage, so they are not counted as unknown.
+ *
+ * @param source Parquet part files (`store.resultFiles()`) or rows (`store.readResults()`).
+ * @param options Arms to include without results, a DuckDB instance, an abort signal.
+ * @returns One entry per arm, sorted by arm id.
+ * @throws {DOMException} `AbortError` when `options.signal` is aborted.
+ * @example
+ * ```ts
+ * const files = await store.resultFiles(test.id);
+ * const metrics = await aggregateResults(
+ *   files ? { files } : { rows: await store.readResults(test.id) },
+ *   { arms: listArms(test) },
+ * );
+ * ```
+ */
+export async function aggregateResults(
+  source: AggregateSource,
+  options: AggregateOptions = {},
+): Promise<AggregateMetrics[]> {
+  options.signal?.throwIfAborted();
+
+  const measured = await queryMetrics(source, options);
+
+  const byArm = new Map(measured.map((metrics) => [metrics.arm_id, metrics]));
+  for (const arm of options.arms ?? []) {
+    if (!byArm.has(arm.id)) byArm.set(arm.id, emptyMetrics(arm));
+  }
+  return [...byArm.values()].sort((
+    a,
+    b,
+  ) => (a.arm_id < b.arm_id ? -1 : a.arm_id > b.arm_id ? 1 : 0));
+}
+
+async function queryMetrics(
+  source: AggregateSource,
+  options: AggregateOptions,
+): Promise<AggregateMetrics[]> {
+  const hasFiles = "files" in source;
+  if (hasFiles ? source.files.length === 0 : source.rows.length === 0) return [];
+
+  const db = options.db ?? (await DuckDBInstance.create(":memory:"));
+  const connection = await db.connect();
+  const interrupt = () => connection.interrupt();
+  options.signal?.addEventListener("abort", interrupt, { once: true });
+
+  try {
+    let relation: string;
+    if (hasFiles) {
+      relation = parquetResultsRelation(source.files);
+    } else {
+      await loadResults(connection, "raw_results", source.rows, true);
+      relation = "raw_results";
+    }
+    await connection.run(`CREATE TEMP VIEW latest_results AS ${latestResultsSql(relation)}`);
+    const reader = await connection.runAndReadAll(METRICS_SQL);
+    options.signal?.throwIfAborted();
+    return reader.getRowObjectsJS().map((row) => AggregateMetricsSchema.parse(toNumbers(row)));
+  } catch (error) {
+    options.signal?.throwIfAborted();
+    throw error;
+  } finally {
+    options.signal?.removeEventListener("abort", interrupt);
+    connection.closeSync();
+    if (options.db === undefined) db.closeSync();
+  }
+}
+
+/** Convert DuckDB BIGINT and HUGEINT values (JavaScript bigint) to numbers. */
+function toNumbers(row: Record<string, unknown>): Record<string, unknown> {
+  const converted: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(row)) {
+    converted[key] = typeof value === "bigint" ? Number(value) : value;
+  }
+  return converted;
+}
+
+function emptyMetrics(arm: ArmRef): AggregateMetrics {
+  return {
+    arm_id: arm.id,
+    variant_id: arm.variant.id,
+    model_id: arm.model.id,
+    n: 0,
+    errors: 0,
+    error_rate: 0,
+    latency_n: 0,
+    latency_mean_ms: null,
+    latency_p50_ms: null,
+    latency_p95_ms: null,
+    latency_p99_ms: null,
+    prompt_tokens_sum: 0,
+    completion_tokens_sum: 0,
+    total_tokens_sum: 0,
+    prompt_tokens_mean: null,
+    completion_tokens_mean: null,
+    cost_usd_total: 0,
+    cost_per_1k_calls_usd: null,
+    cost_unknown_n: 0,
+    from_cache_n: 0,
+    simulated_n: 0,
+  };
+}

@@ -13,3 +13,5 @@ export * from "./providers/mod.ts";
 export * from "./engine/mod.ts";
 export * from "./controller/mod.ts";
 export * from "./config/mod.ts";
+export * from "./compare/mod.ts";
+export * from "./server/mod.ts";

@@ -15,3 +15,5 @@ export * from "./controller/mod.ts";
 export * from "./config/mod.ts";
 export * from "./compare/mod.ts";
 export * from "./server/mod.ts";
+export * from "./stats/mod.ts";
+export * from "./stats/aggregate.ts";

@@ -21,6 +21,8 @@ export const WinnerSchema = z.strictObject({
   /** Corrected p-value behind the verdict, when a test was run. */
   p_value: z.number().min(0).max(1).nullable().optional(),
   method: z.string().optional(),
+  /** Arm ahead by point estimate, named even when `arm_id` is null for lack of evidence. */
+  leader: z.string().nullable().optional(),
 });
 export type Winner = z.infer<typeof WinnerSchema>;
 

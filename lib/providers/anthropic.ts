@@ -27,7 +27,7 @@ export const ANTHROPIC_KEY_ENV = "ANTHROPIC_API_KEY";
 
 /**
  * `max_tokens` sent when the model config sets none, because the Messages API
- * requires one. It caps the answer and does not change what a shorter answer costs.
+ * requires one. It caps the response and does not change what a shorter response costs.
  */
 export const DEFAULT_MAX_TOKENS = 4096;
 

@@ -1,5 +1,5 @@
 /**
- * Throughput of a streamed answer, shared by the streaming providers.
+ * Throughput of a streamed response, shared by the streaming providers.
  *
  * @module
  */

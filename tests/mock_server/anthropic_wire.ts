@@ -1,5 +1,5 @@
 /**
- * Anthropic Messages wire format for the mock server: JSON and SSE answers
+ * Anthropic Messages wire format for the mock server: JSON and SSE responses
  * with cache usage, and the error bodies Anthropic sends.
  *
  * @module
@@ -13,7 +13,7 @@ import {
   sseResponse,
 } from "./wire.ts";
 
-/** What an Anthropic answer or error needs besides the request body. */
+/** What an Anthropic response or error needs besides the request body. */
 export interface AnthropicContext {
   model: string;
   stream: boolean;

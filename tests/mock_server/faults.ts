@@ -15,7 +15,7 @@ export type MockFault =
   | "unavailable"
   /** 529 `overloaded_error` (Anthropic's overload status; OpenAI paths send it too). */
   | "overloaded"
-  /** An answer held back for `slowMs`, past any sensible client timeout. */
+  /** A response held back for `slowMs`, past any sensible client timeout. */
   | "slow"
   /** 200 with a truncated JSON body, or an SSE event whose data is not JSON. */
   | "malformed"
@@ -39,7 +39,7 @@ export const MOCK_FAULTS: readonly MockFault[] = [
   "unauthorized",
 ];
 
-/** What a fault schedule sees about one request. */
+/** Request details passed to a fault schedule. */
 export interface MockRequestInfo {
   /** `openai` or `anthropic`, from the route. */
   api: "openai" | "anthropic";
@@ -53,7 +53,7 @@ export interface MockRequestInfo {
   index: number;
 }
 
-/** Decides the fault of a request; undefined answers normally. */
+/** Decides the fault of a request; undefined means no fault. */
 export type FaultSchedule = (info: MockRequestInfo) => MockFault | undefined;
 
 /** Rate per fault in [0, 1]; rates must sum to at most 1. */

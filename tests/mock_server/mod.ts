@@ -17,7 +17,7 @@ import { buildAnswer, delay, jsonResponse, type UsageExtras } from "./wire.ts";
 export * from "./faults.ts";
 export type { UsageExtras } from "./wire.ts";
 
-/** How a 429 tells the client to wait. */
+/** Headers a 429 uses to set the client's wait. */
 export type RetryAfterStyle =
   /** `retry-after-ms`, plus `retry-after` in whole seconds rounded up. */
   | "ms"
@@ -30,11 +30,11 @@ export type RetryAfterStyle =
 
 /** Options for `startMockServer`. */
 export interface MockServerOptions {
-  /** Delay before every answer or error in milliseconds. Default 50. */
+  /** Delay before every response or error in milliseconds. Default 50. */
   latencyMs?: number;
   /** Delay between stream events in milliseconds. Default 2. */
   gapMs?: number;
-  /** Delay of a `slow` answer in milliseconds. Default 10,000. */
+  /** Delay of a `slow` response in milliseconds. Default 10,000. */
   slowMs?: number;
   /** Wait a 429 requests in milliseconds. Default 20. */
   retryAfterMs?: number;
@@ -44,7 +44,7 @@ export interface MockServerOptions {
   faults?: FaultSchedule;
   /** The only API key accepted; any other gets 401. Default: every key is accepted. */
   apiKey?: string;
-  /** Words per answer. Default 8. */
+  /** Words per response. Default 8. */
   outputWords?: number;
   /** Cache and reasoning tokens added to every usage block. Default none. */
   usage?: UsageExtras;
@@ -92,7 +92,7 @@ export interface MockServer {
   /** `url` plus `/v1`; the OpenAI SDK's base URL. */
   openaiBaseUrl: string;
   stats: MockServerStats;
-  /** Abort held answers and close the server. */
+  /** Abort held responses and close the server. */
   stop(): Promise<void>;
 }
 
@@ -168,16 +168,16 @@ export function startMockServer(options: MockServerOptions = {}): Promise<MockSe
     if (key !== undefined) keyed.set(key, [...previous, arrival]);
     stats.requests++;
 
-    const sentKey = api === "openai"
-      ? (request.headers.get("authorization") ?? "").replace(/^Bearer /, "")
-      : request.headers.get("x-api-key") ?? "";
+    // Anthropic's SDK sends `x-api-key` or, in recent versions, a bearer token.
+    const bearer = (request.headers.get("authorization") ?? "").replace(/^Bearer /, "");
+    const sentKey = api === "openai" ? bearer : request.headers.get("x-api-key") ?? bearer;
     const fault = parseFault(request.headers.get("x-mock-fault")) ?? parseFault(suffix) ??
       (options.apiKey !== undefined && sentKey !== options.apiKey ? "unauthorized" : undefined) ??
       options.faults?.({ api, model, key, attempt: arrival.attempt, index: arrival.index });
     arrival.fault = fault;
     if (fault !== undefined) stats.faults[fault] = (stats.faults[fault] ?? 0) + 1;
 
-    // Hold the answer until the latency passes or the server stops. The
+    // Hold the response until the latency passes or the server stops. The
     // request's own signal is not used: Deno.serve aborts it once a response
     // is sent, which would cut streams short.
     const signal = stopping.signal;

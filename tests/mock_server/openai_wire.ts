@@ -1,6 +1,6 @@
 /**
  * OpenAI chat completions wire format for the mock server: JSON and SSE
- * answers with usage details, and the error bodies OpenAI sends.
+ * responses with usage details, and the error bodies OpenAI sends.
  *
  * @module
  */
@@ -13,7 +13,7 @@ import {
   sseResponse,
 } from "./wire.ts";
 
-/** What an OpenAI answer or error needs besides the request body. */
+/** What an OpenAI response or error needs besides the request body. */
 export interface OpenAIContext {
   model: string;
   stream: boolean;

@@ -1,11 +1,11 @@
 /**
  * Pieces shared by the OpenAI and Anthropic wire formats of the mock server:
- * the canned answer, its token usage, delays and SSE bodies.
+ * the canned response, its token usage, delays and SSE bodies.
  *
  * @module
  */
 
-/** Token usage the mock reports for an answer, in OpenAI's terms. */
+/** Token usage the mock reports for a response, in OpenAI's terms. */
 export interface MockUsage {
   /** Every input token, cached reads and cache writes included. */
   promptTokens: number;
@@ -16,7 +16,7 @@ export interface MockUsage {
   reasoningTokens: number;
 }
 
-/** Usage extras the mock adds to every answer. */
+/** Usage extras the mock adds to every response. */
 export interface UsageExtras {
   /** Prompt tokens reported as read from the cache, capped at the prompt size. Default 0. */
   cachedTokens?: number;
@@ -26,7 +26,7 @@ export interface UsageExtras {
   reasoningTokens?: number;
 }
 
-/** The canned answer to a request and what the mock reports it cost. */
+/** The canned response to a request and what the mock reports it cost. */
 export interface MockAnswer {
   /** Output split into the chunks a stream sends, one word each. */
   chunks: string[];
@@ -35,8 +35,8 @@ export interface MockAnswer {
 }
 
 /**
- * Build the answer to a list of messages: `outputWords` words that start by
- * quoting the last message, so tests can tell answers apart.
+ * Build the response to a list of messages: `outputWords` words that start by
+ * quoting the last message, so tests can tell responses apart.
  */
 export function buildAnswer(
   messages: Array<{ content: unknown }>,

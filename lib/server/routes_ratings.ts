@@ -71,6 +71,10 @@ export function ratingRoutes(): R[] {
           allowEmpty: true,
         });
 
+        if (body.judge === true && test.judge === undefined) {
+          throw new HttpError(409, `test "${id}" has no judge configured; add judge to the test`);
+        }
+
         const [results, existing] = await Promise.all([
           context.store.readResults(id),
           context.store.listComparisons(id),
@@ -101,9 +105,6 @@ export function ratingRoutes(): R[] {
             logger: context.logger,
           })
           : undefined;
-        if (body.judge === true && test.judge === undefined) {
-          throw new HttpError(409, `test "${id}" has no judge configured; add judge to the test`);
-        }
         return json({
           comparisons: pairs.length,
           created: added.length,

@@ -73,10 +73,12 @@ async function readTestBody(request: Request, context: ServerContext): Promise<A
 
 const json = (body: unknown, status = 200) => Response.json(body, { status });
 
-const ResultsBodySchema = z.union([
-  TestResultSchema,
-  z.strictObject({ results: z.array(TestResultSchema).min(1).max(100_000) }),
-]);
+/** Up to this many rows per request; larger uploads go in several requests. */
+const MAX_RESULTS_PER_REQUEST = 100_000;
+
+const ResultBatchSchema = z.strictObject({
+  results: z.array(TestResultSchema).min(1).max(MAX_RESULTS_PER_REQUEST),
+});
 
 /** Routes for tests. */
 export function testRoutes(): R[] {
@@ -153,9 +155,12 @@ export function testRoutes(): R[] {
         const id = testIdParam(match);
         await requireTest(context, id);
         bodyType(request, ["json"]);
-        const parsed = ResultsBodySchema.safeParse(
-          parseJsonText(await readText(request, context.maxBodyBytes)),
-        );
+        // One result object, or `{ results: [...] }`.
+        const value = parseJsonText(await readText(request, context.maxBodyBytes));
+        const batch = typeof value === "object" && value !== null && "results" in value;
+        const parsed = batch
+          ? ResultBatchSchema.safeParse(value)
+          : TestResultSchema.safeParse(value);
         if (!parsed.success) throw validationError("results", parsed.error);
         const rows = "results" in parsed.data ? parsed.data.results : [parsed.data];
         const foreign = rows.findIndex((row) => row.test_id !== id);

@@ -24,3 +24,6 @@ export * from "./bradley_terry.ts";
 export * from "./win_rates.ts";
 export * from "./rating_stats.ts";
 export * from "./compare_arms.ts";
+export * from "./pairwise_tests.ts";
+export * from "./winner.ts";
+export * from "./simulate_ratings.ts";

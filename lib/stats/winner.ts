@@ -1,0 +1,230 @@
+/**
+ * Winner analysis: names a winner per metric only when the corrected tests
+ * support it, and otherwise estimates how much more data would be needed.
+ *
+ * @module
+ */
+import type { Winner } from "../schema/mod.ts";
+import type { ArmComparison } from "./compare_arms.ts";
+import { DEFAULT_SIGNIFICANCE, type Metric, type PairwiseTest } from "./pairwise_tests.ts";
+import { DEFAULT_ALPHA, DEFAULT_POWER, proportionEffectSize, requiredSampleSize } from "./power.ts";
+import type { DimensionStatistics } from "./rating_stats.ts";
+
+/** Extra data needed to detect the observed difference between the leader and its closest rival. */
+export interface SampleSizeEstimate {
+  arm_a: string;
+  arm_b: string;
+  /** Observed standardized effect: Cohen's h for quality, Cohen's d (or d_z when paired) otherwise. */
+  effect_size: number;
+  /** Unit of the counts: rated pairs for quality, calls per arm or matched cases otherwise. */
+  unit: "rated pairs" | "calls per arm" | "matched cases";
+  current: number;
+  /** Total needed at 80% power and alpha 0.05 (rounded up); null when the observed effect is 0. */
+  needed: number | null;
+  /** needed - current, at least 0; null when the observed effect is 0. */
+  additional: number | null;
+}
+
+/** A winner with the evidence behind it. */
+export interface WinnerVerdict extends Winner {
+  /** The leader by point estimate, whether or not it is significant. */
+  leader: string | null;
+  /** Present when no winner is named and a sample size could be estimated. */
+  sample_size: SampleSizeEstimate | null;
+}
+
+/** Inputs of `analyzeWinners`. */
+export interface WinnerInputs {
+  /** Every pairwise test of the report with corrected p-values. */
+  tests: readonly PairwiseTest[];
+  /** Rating statistics of the dimension that decides quality. */
+  quality?: DimensionStatistics;
+  latency?: readonly ArmComparison[];
+  cost?: readonly ArmComparison[];
+  /** Set when the sample ratio check failed; then no winner is named. */
+  sampleRatioMismatch?: boolean;
+}
+
+/** Options of `analyzeWinners`. */
+export interface WinnerOptions {
+  /** Level the corrected p-values are compared with. Default 0.05. */
+  alpha?: number;
+  /** Name of the correction, used in statements. Default "Holm". */
+  correctionName?: string;
+}
+
+/**
+ * Names a winner for quality, cost and latency. An arm wins a metric only
+ * when its corrected test against every other arm with data is significant
+ * in its favour. Otherwise the verdict says there is no significant
+ * difference and estimates the data needed for the leader's closest rival.
+ *
+ * @param inputs Corrected tests and the statistics behind them.
+ * @param options Significance level and correction name.
+ * @returns One verdict per metric, quality first.
+ */
+export function analyzeWinners(inputs: WinnerInputs, options: WinnerOptions = {}): WinnerVerdict[] {
+  const alpha = options.alpha ?? DEFAULT_SIGNIFICANCE;
+  const correction = options.correctionName ?? "Holm";
+  return (["quality", "cost", "latency"] as const).map((metric) =>
+    verdictFor(metric, inputs, alpha, correction)
+  );
+}
+
+function verdictFor(
+  metric: Metric,
+  inputs: WinnerInputs,
+  alpha: number,
+  correction: string,
+): WinnerVerdict {
+  const tests = inputs.tests.filter((test) =>
+    test.metric === metric &&
+    (metric !== "quality" || test.dimension === (inputs.quality?.dimension ?? null)) &&
+    !Number.isNaN(test.p_value)
+  );
+  const method = tests[0]?.test;
+  const arms = [...new Set(tests.flatMap((test) => [test.arm_a, test.arm_b]))];
+  const noun = metric === "quality"
+    ? `quality (${inputs.quality?.dimension ?? "no dimension"})`
+    : metric;
+  const base = { metric, ...(method ? { method } : {}) };
+  if (arms.length < 2) {
+    return {
+      ...base,
+      arm_id: null,
+      statement: `No ${noun} comparison: fewer than two arms have data to compare.`,
+      p_value: null,
+      leader: null,
+      sample_size: null,
+    };
+  }
+
+  for (const candidate of arms) {
+    const own = tests.filter((test) => test.arm_a === candidate || test.arm_b === candidate);
+    const rivals = new Set(own.map((test) => test.arm_a === candidate ? test.arm_b : test.arm_a));
+    const winsAll = rivals.size === arms.length - 1 &&
+      own.every((test) => test.significant && test.better === candidate);
+    if (!winsAll) continue;
+
+    const worst = Math.max(...own.map((test) => test.p_adjusted));
+    if (inputs.sampleRatioMismatch) {
+      return {
+        ...base,
+        arm_id: null,
+        statement: `"${candidate}" leads on ${noun}, but no winner is named because the traffic ` +
+          `split failed the sample ratio mismatch check, so the comparison is not trustworthy.`,
+        p_value: worst,
+        leader: candidate,
+        sample_size: null,
+      };
+    }
+    return {
+      ...base,
+      arm_id: candidate,
+      statement: `"${candidate}" is best on ${noun}: it beats every other arm with ` +
+        `${correction}-corrected p <= ${formatP(worst)} (alpha ${alpha}).`,
+      p_value: worst,
+      leader: candidate,
+      sample_size: null,
+    };
+  }
+
+  // No winner: describe the leader's least convincing comparison.
+  const leader = leaderOf(metric, inputs, arms);
+  const own = tests.filter((test) => test.arm_a === leader || test.arm_b === leader);
+  const closest = own.filter((test) => !(test.significant && test.better === leader))
+    .sort((x, y) => y.p_adjusted - x.p_adjusted)[0] ?? own[0]!;
+  const rival = closest.arm_a === leader ? closest.arm_b : closest.arm_a;
+  const sampleSize = estimateSampleSize(metric, inputs, closest);
+  let statement = `No significant difference in ${noun} between "${leader}" and "${rival}" ` +
+    `(${correction}-corrected p = ${formatP(closest.p_adjusted)}, alpha ${alpha}).`;
+  if (sampleSize?.needed === null) {
+    statement += " The observed effect is zero, so no sample size would detect it.";
+  } else if (sampleSize) {
+    statement += ` Detecting the observed effect at ${DEFAULT_POWER * 100}% power and alpha ` +
+      `${DEFAULT_ALPHA} needs about ${sampleSize.additional} more ${sampleSize.unit} ` +
+      `(${sampleSize.needed} in total, an estimate from a normal approximation).`;
+  }
+  if (inputs.sampleRatioMismatch) {
+    statement += " The traffic split also failed the sample ratio mismatch check.";
+  }
+  return {
+    ...base,
+    arm_id: null,
+    statement,
+    p_value: Number.isNaN(closest.p_adjusted) ? null : closest.p_adjusted,
+    leader,
+    sample_size: sampleSize,
+  };
+}
+
+/** Picks the arm with the best point estimate: highest win rate, or lowest median. */
+function leaderOf(metric: Metric, inputs: WinnerInputs, arms: readonly string[]): string {
+  if (metric === "quality") {
+    const rates = (inputs.quality?.arms ?? []).filter((arm) => arms.includes(arm.arm_id));
+    const best = rates.filter((arm) => !Number.isNaN(arm.win_rate))
+      .sort((x, y) => y.win_rate - x.win_rate)[0];
+    return best?.arm_id ?? arms[0]!;
+  }
+  const comparisons = (metric === "latency" ? inputs.latency : inputs.cost) ?? [];
+  const medians = new Map<string, number>();
+  for (const comparison of comparisons) {
+    if (comparison.median_a !== null) medians.set(comparison.arm_a, comparison.median_a);
+    if (comparison.median_b !== null) medians.set(comparison.arm_b, comparison.median_b);
+  }
+  return arms.filter((arm) => medians.has(arm))
+    .sort((x, y) => medians.get(x)! - medians.get(y)!)[0] ?? arms[0]!;
+}
+
+function estimateSampleSize(
+  metric: Metric,
+  inputs: WinnerInputs,
+  test: PairwiseTest,
+): SampleSizeEstimate | null {
+  const base = { arm_a: test.arm_a, arm_b: test.arm_b };
+  if (metric === "quality") {
+    const pair = inputs.quality?.pairs.find((p) =>
+      p.arm_a === test.arm_a && p.arm_b === test.arm_b
+    );
+    if (!pair || pair.decisive_n === 0) return null;
+    // The sign test uses decisive verdicts only, so scale by their share of all rated pairs.
+    const effect = proportionEffectSize(pair.decisive_win_rate, 0.5);
+    const current = pair.n + pair.both_bad;
+    const decisive = requiredSampleSize(effect);
+    const needed = Number.isFinite(decisive)
+      ? Math.ceil(decisive * current / pair.decisive_n)
+      : null;
+    return withAdditional({ ...base, effect_size: effect, unit: "rated pairs", current }, needed);
+  }
+
+  const comparisons = (metric === "latency" ? inputs.latency : inputs.cost) ?? [];
+  const comparison = comparisons.find((c) => c.arm_a === test.arm_a && c.arm_b === test.arm_b);
+  // A zero spread gives an infinite standardized effect, from which no sample size follows.
+  if (!comparison || !Number.isFinite(comparison.effect_size)) return null;
+  const effect = comparison.effect_size;
+  const unit = comparison.paired ? "matched cases" : "calls per arm";
+  const current = comparison.paired ? comparison.n_pairs : Math.min(comparison.n_a, comparison.n_b);
+  const size = requiredSampleSize(effect, {
+    design: comparison.paired ? "one-sample" : "two-sample",
+  });
+  const needed = Number.isFinite(size) ? Math.ceil(size) : null;
+  return withAdditional({ ...base, effect_size: effect, unit, current }, needed);
+}
+
+function withAdditional(
+  estimate: Omit<SampleSizeEstimate, "needed" | "additional">,
+  needed: number | null,
+): SampleSizeEstimate {
+  return {
+    ...estimate,
+    needed,
+    additional: needed === null ? null : Math.max(0, needed - estimate.current),
+  };
+}
+
+/** Formats a p-value with three significant digits, or "< 0.0001". */
+export function formatP(p: number): string {
+  if (Number.isNaN(p)) return "n/a";
+  if (p < 1e-4) return "< 0.0001";
+  return p.toPrecision(3).replace(/\.?0+$/, "");
+}

@@ -1,0 +1,102 @@
+import assert from "node:assert/strict";
+import { buildRatings } from "./_testing.ts";
+import { compareArms } from "./compare_arms.ts";
+import { collectPairwiseTests } from "./pairwise_tests.ts";
+import { ratingStatistics } from "./rating_stats.ts";
+import { analyzeWinners, formatP } from "./winner.ts";
+
+const FAST = { resamples: 200, seed: 1 };
+
+function analyze(
+  groups: Parameters<typeof buildRatings>[0],
+  options: { sampleRatioMismatch?: boolean } = {},
+) {
+  const { pairs, ratings } = buildRatings(groups);
+  const stats = ratingStatistics(pairs, ratings, FAST);
+  const tests = collectPairwiseTests({ ratings: stats });
+  return analyzeWinners({ tests, quality: stats.dimensions[0]!, ...options });
+}
+
+Deno.test("analyzeWinners() names a significant winner", () => {
+  const [quality] = analyze([{ a: "x", b: "y", wins: 30, losses: 5, ties: 5 }]);
+  assert.equal(quality!.metric, "quality");
+  assert.equal(quality!.arm_id, "x");
+  assert.ok(quality!.p_value! < 0.05);
+  assert.match(quality!.statement, /"x" is best on quality \(overall\)/);
+});
+
+Deno.test("analyzeWinners() says no significant difference", () => {
+  const [quality] = analyze([{ a: "x", b: "y", wins: 12, losses: 9, ties: 4 }]);
+  assert.equal(quality!.arm_id, null);
+  assert.equal(quality!.leader, "x");
+  assert.match(quality!.statement, /No significant difference in quality \(overall\)/);
+  const size = quality!.sample_size!;
+  assert.equal(size.unit, "rated pairs");
+  assert.equal(size.current, 25);
+  assert.ok(size.needed! > size.current, `needed ${size.needed}`);
+  assert.equal(size.additional, size.needed! - 25);
+  assert.match(quality!.statement, new RegExp(`about ${size.additional} more rated pairs`));
+});
+
+Deno.test("analyzeWinners() of a zero effect", () => {
+  const [quality] = analyze([{ a: "x", b: "y", wins: 5, losses: 5 }]);
+  assert.equal(quality!.arm_id, null);
+  assert.equal(quality!.sample_size!.needed, null);
+  assert.match(quality!.statement, /observed effect is zero/);
+});
+
+Deno.test("analyzeWinners() withholds a winner on SRM", () => {
+  const [quality] = analyze([{ a: "x", b: "y", wins: 30, losses: 5 }], {
+    sampleRatioMismatch: true,
+  });
+  assert.equal(quality!.arm_id, null);
+  assert.equal(quality!.leader, "x");
+  assert.match(quality!.statement, /not trustworthy/);
+});
+
+Deno.test("analyzeWinners() needs every rival beaten", () => {
+  // x beats z clearly but not y.
+  const [quality] = analyze([
+    { a: "x", b: "y", wins: 11, losses: 9 },
+    { a: "x", b: "z", wins: 40, losses: 2 },
+    { a: "y", b: "z", wins: 38, losses: 3 },
+  ]);
+  assert.equal(quality!.arm_id, null);
+  assert.match(quality!.statement, /between "x" and "y"/);
+});
+
+Deno.test("analyzeWinners() picks the faster arm", () => {
+  const fast = Array.from({ length: 40 }, (_, i) => 400 + i);
+  const slow = Array.from({ length: 40 }, (_, i) => 600 + i);
+  const latency = compareArms([{ arm_id: "f", values: fast }, { arm_id: "s", values: slow }], FAST);
+  const tests = collectPairwiseTests({ latency });
+  const verdicts = analyzeWinners({ tests, latency });
+  const byMetric = Object.fromEntries(verdicts.map((verdict) => [verdict.metric, verdict]));
+  assert.equal(byMetric.latency!.arm_id, "f");
+  assert.equal(byMetric.cost!.arm_id, null);
+  assert.match(byMetric.cost!.statement, /fewer than two arms/);
+});
+
+Deno.test("collectPairwiseTests() corrects across metrics", () => {
+  const { pairs, ratings } = buildRatings([{ a: "x", b: "y", wins: 9, losses: 3 }]);
+  const stats = ratingStatistics(pairs, ratings, FAST);
+  const latency = compareArms([
+    { arm_id: "x", values: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] },
+    { arm_id: "y", values: [2, 3, 4, 5, 6, 7, 8, 9, 10, 11] },
+  ], FAST);
+  const tests = collectPairwiseTests({ ratings: stats, latency });
+  assert.equal(tests.length, 2);
+  const smaller = Math.min(tests[0]!.p_value, tests[1]!.p_value);
+  assert.equal(Math.min(tests[0]!.p_adjusted, tests[1]!.p_adjusted), Math.min(1, 2 * smaller));
+  const bh = collectPairwiseTests({ ratings: stats, latency }, {
+    correction: "benjamini-hochberg",
+  });
+  assert.ok(bh[0]!.p_adjusted <= tests[0]!.p_adjusted);
+});
+
+Deno.test("formatP() rounds to three digits", () => {
+  assert.equal(formatP(0.04321), "0.0432");
+  assert.equal(formatP(0.00001), "< 0.0001");
+  assert.equal(formatP(1), "1");
+  assert.equal(formatP(Number.NaN), "n/a");
+});

@@ -1,0 +1,176 @@
+import assert from "node:assert/strict";
+import { ABTestReportSchema, type AggregateMetrics } from "../schema/mod.ts";
+import { QUANTILE_METHOD } from "../stats/quantile.ts";
+import { draftState, sampleTest } from "../store/_testing.ts";
+import { buildReport } from "./build_report.ts";
+
+const GENERATED_AT = "2026-12-04T12:00:00.000Z";
+
+function metrics(armId: string, overrides: Partial<AggregateMetrics> = {}): AggregateMetrics {
+  const [variant, model] = armId.split("/") as [string, string];
+  return {
+    arm_id: armId,
+    variant_id: variant,
+    model_id: model,
+    n: 100,
+    errors: 2,
+    error_rate: 0.02,
+    latency_n: 98,
+    latency_mean_ms: 150,
+    latency_p50_ms: 120,
+    latency_p95_ms: 300,
+    latency_p99_ms: 450,
+    prompt_tokens_sum: 10_000,
+    completion_tokens_sum: 2_000,
+    total_tokens_sum: 12_000,
+    prompt_tokens_mean: 102,
+    completion_tokens_mean: 20.4,
+    cost_usd_total: 0.5,
+    cost_per_1k_calls_usd: 5.1,
+    cost_unknown_n: 0,
+    from_cache_n: 0,
+    simulated_n: 0,
+    ...overrides,
+  };
+}
+
+function winner(report: ReturnType<typeof buildReport>, metric: string) {
+  const found = report.winners.find((entry) => entry.metric === metric);
+  assert.ok(found, `winner for ${metric}`);
+  return found;
+}
+
+Deno.test("buildReport passes the schema", () => {
+  const report = buildReport(sampleTest(), draftState(), [
+    metrics("short/m1"),
+    metrics("long/m1"),
+  ], { generatedAt: GENERATED_AT });
+
+  assert.doesNotThrow(() => ABTestReportSchema.parse(report));
+  assert.equal(report.schema_version, "1.0.0");
+  assert.equal(report.generated_at, GENERATED_AT);
+  assert.equal(report.quantile_method, QUANTILE_METHOD);
+  assert.equal(report.simulated, false);
+  assert.equal(report.ratings, undefined);
+  assert.equal(report.rating_count, 0);
+  assert.deepEqual(report.arms.map((arm) => arm.arm_id), ["long/m1", "short/m1"]);
+  assert.deepEqual(report.winners.map((entry) => entry.metric), ["quality", "cost", "latency"]);
+});
+
+Deno.test("buildReport names leaders, not winners", () => {
+  const report = buildReport(sampleTest(), draftState(), [
+    metrics("short/m1", { cost_per_1k_calls_usd: 2, latency_p50_ms: 200 }),
+    metrics("long/m1", { cost_per_1k_calls_usd: 3, latency_p50_ms: 90 }),
+    metrics("long/m2", { cost_per_1k_calls_usd: null, latency_p50_ms: null, latency_n: 0 }),
+  ], { generatedAt: GENERATED_AT });
+
+  const cost = winner(report, "cost");
+  assert.equal(cost.arm_id, null);
+  assert.equal(cost.leader, "short/m1");
+  assert.match(cost.statement, /^"short\/m1" has the lowest known cost per call \(\$2\.00 per/);
+  assert.match(cost.statement, /ahead of "long\/m1"/);
+  assert.match(cost.statement, /Descriptive only: no significance test was run/);
+
+  const latency = winner(report, "latency");
+  assert.equal(latency.arm_id, null);
+  assert.equal(latency.leader, "long/m1");
+  assert.match(latency.statement, /p50 90\.0 ms, n=98/);
+});
+
+Deno.test("buildReport states missing ratings", () => {
+  const report = buildReport(sampleTest(), draftState(), [metrics("short/m1")], {
+    generatedAt: GENERATED_AT,
+  });
+
+  const quality = winner(report, "quality");
+  assert.equal(quality.arm_id, null);
+  assert.match(quality.statement, /^No ratings yet/);
+  assert.match(report.summary, /No ratings yet, so quality has not been compared\./);
+
+  const rated = buildReport(sampleTest(), draftState(), [metrics("short/m1")], {
+    ratingCount: 12,
+  });
+  assert.match(winner(rated, "quality").statement, /^12 ratings are stored/);
+  assert.equal(rated.rating_count, 12);
+});
+
+Deno.test("buildReport marks simulated results", () => {
+  const report = buildReport(sampleTest(), draftState(), [
+    metrics("short/m1", { simulated_n: 100 }),
+    metrics("long/m1", { simulated_n: 40, cost_per_1k_calls_usd: 9 }),
+  ]);
+
+  assert.equal(report.simulated, true);
+  assert.match(report.summary, /140 of the calls are simulated/);
+  assert.match(winner(report, "cost").statement, /per 1,000 calls, simulated\)/);
+  assert.match(winner(report, "cost").statement, /per 1,000 calls, 40 of 100 simulated\)/);
+
+  const allSimulated = buildReport(sampleTest(), draftState(), [
+    metrics("short/m1", { simulated_n: 100 }),
+  ]);
+  assert.match(allSimulated.summary, /All results are simulated/);
+});
+
+Deno.test("buildReport handles ties and single arms", () => {
+  const tied = buildReport(sampleTest(), draftState(), [
+    metrics("short/m1"),
+    metrics("long/m1"),
+  ]);
+  assert.equal(winner(tied, "cost").leader, null);
+  assert.match(winner(tied, "cost").statement, /^"long\/m1", "short\/m1" tie for the lowest/);
+
+  const single = buildReport(sampleTest(), draftState(), [metrics("short/m1")]);
+  assert.equal(winner(single, "latency").leader, "short/m1");
+  assert.match(winner(single, "latency").statement, /nothing to compare it with/);
+
+  const empty = buildReport(sampleTest(), draftState(), []);
+  assert.match(empty.summary, /No results are stored yet/);
+  assert.match(winner(empty, "cost").statement, /^No cost comparison/);
+});
+
+Deno.test("buildReport reports unknown costs", () => {
+  const report = buildReport(sampleTest(), draftState(), [
+    metrics("short/m1", { cost_unknown_n: 7, cost_per_1k_calls_usd: 1 }),
+    metrics("long/m1"),
+  ]);
+  assert.match(winner(report, "cost").statement, /7 successful calls without a known price/);
+});
+
+Deno.test("buildReport takes additions", () => {
+  const report = buildReport(sampleTest(), draftState(), [metrics("short/m1")], {
+    winners: [{
+      metric: "latency",
+      arm_id: "short/m1",
+      statement: "short/m1 is faster (Holm p = 0.001).",
+      p_value: 0.001,
+      method: "Mann-Whitney U",
+    }],
+    sections: [
+      { id: "srm", title: "Sample ratio", markdown: "first" },
+      { id: "srm", title: "Sample ratio", markdown: "second" },
+      { id: "ratings", title: "Ratings", markdown: "win rates", data: { arms: 2 } },
+    ],
+    ratings: { dimensions: [] },
+  });
+
+  assert.equal(winner(report, "latency").arm_id, "short/m1");
+  assert.equal(winner(report, "cost").arm_id, null);
+  assert.deepEqual(report.sections.map((section) => section.markdown), ["second", "win rates"]);
+  assert.deepEqual(report.ratings, { dimensions: [] });
+  assert.doesNotThrow(() => ABTestReportSchema.parse(report));
+});
+
+Deno.test("buildReport rejects mismatched input", () => {
+  assert.throws(() => buildReport(sampleTest(), draftState("other"), []), {
+    name: "TypeError",
+    message: 'Invalid state for test "t1": its test_id is "other"',
+  });
+  assert.throws(() => buildReport(sampleTest(), draftState(), [], { ratingCount: -1 }), RangeError);
+  assert.throws(
+    () =>
+      buildReport(sampleTest(), draftState(), [], {
+        sections: [{ id: "../bad", title: "x", markdown: "" }],
+      }),
+    { name: "ZodError" },
+  );
+});

@@ -1,0 +1,159 @@
+/**
+ * Renders a report as Markdown: a simulated-results banner when needed, the
+ * summary, the variant performance table, the cost and latency analysis, the
+ * quality status and any extra sections.
+ *
+ * @module
+ */
+import { z } from "zod";
+import type { ABTestReport, AggregateMetrics, Winner } from "../schema/mod.ts";
+import { minSampleSize } from "../stats/quantile.ts";
+import { ReportSectionSchema } from "./build_report.ts";
+import {
+  escapeCell,
+  escapeInline,
+  formatCount,
+  formatMs,
+  formatPercent,
+  formatUsd,
+} from "./format.ts";
+
+/** Marks a percentile computed from too few latencies to be more than the sample maximum. */
+const SMALL_SAMPLE_MARK = "†";
+
+/**
+ * Render a report as Markdown. Accepts any report that passes the schema,
+ * including one read back from `report.json`; sections and the rating count
+ * are used when present.
+ *
+ * @param report The report, usually from `buildReport`.
+ * @returns Markdown text ending with a newline.
+ */
+export function renderMarkdown(report: ABTestReport): string {
+  const sections = z.array(ReportSectionSchema).catch([]).parse(report.sections);
+  const lines: string[] = [];
+
+  lines.push(`# A/B test report: ${escapeInline(report.name)}`, "");
+  if (report.simulated) {
+    lines.push(
+      "> **Simulated results.** Rows marked *simulated* come from the simulated provider, " +
+        "not from a real model. Do not use them to choose a model.",
+      "",
+    );
+  }
+  lines.push(
+    `- Test: \`${report.test_id}\``,
+    `- Status: ${report.status}`,
+    `- Generated: ${report.generated_at}`,
+    `- Report schema: ${report.schema_version}`,
+    "",
+    "## Summary",
+    "",
+    escapeInline(report.summary),
+    "",
+  );
+
+  lines.push(...performanceTable(report.arms, report.quantile_method), "");
+  lines.push(...analysis(report.winners), "");
+
+  const ratingCount = z.number().catch(0).parse(report.rating_count);
+  if (ratingCount === 0 && !sections.some((section) => section.id === "ratings")) {
+    lines.push(
+      "## Ratings",
+      "",
+      "No ratings yet. Quality is compared only from blind pairwise ratings by people or an " +
+        "LLM judge; collect some, then build the report again.",
+      "",
+    );
+  }
+
+  for (const section of sections) {
+    lines.push(`## ${escapeInline(section.title)}`, "", section.markdown.trimEnd(), "");
+  }
+  return lines.join("\n").trimEnd() + "\n";
+}
+
+function performanceTable(arms: readonly AggregateMetrics[], quantileMethod: string): string[] {
+  const lines = ["## Variant performance", ""];
+  if (arms.length === 0) {
+    lines.push("No arm has results yet.");
+    return lines;
+  }
+
+  lines.push(
+    "| Arm | n | Errors | Latency n | p50 | p95 | p99 | Mean | Prompt tokens | Completion tokens | Cost total | Cost per 1k calls |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+  );
+  let smallSample = false;
+  for (const arm of arms) {
+    const p95 = percentileCell(arm.latency_p95_ms, arm.latency_n, 0.95);
+    const p99 = percentileCell(arm.latency_p99_ms, arm.latency_n, 0.99);
+    smallSample ||= p95.endsWith(SMALL_SAMPLE_MARK) || p99.endsWith(SMALL_SAMPLE_MARK);
+    const cells = [
+      armCell(arm),
+      formatCount(arm.n),
+      arm.n === 0 ? "0" : `${formatCount(arm.errors)} (${formatPercent(arm.error_rate)})`,
+      formatCount(arm.latency_n),
+      formatMs(arm.latency_p50_ms),
+      p95,
+      p99,
+      formatMs(arm.latency_mean_ms),
+      formatCount(arm.prompt_tokens_sum),
+      formatCount(arm.completion_tokens_sum),
+      formatUsd(arm.cost_usd_total),
+      formatUsd(arm.cost_per_1k_calls_usd),
+    ];
+    lines.push(`| ${cells.join(" | ")} |`);
+  }
+
+  lines.push(
+    "",
+    "Latency counts successful calls not served from the response cache (latency n). " +
+      `Percentiles are exact: \`${quantileMethod.replaceAll("`", "'")}\`.`,
+  );
+  if (smallSample) {
+    lines.push(
+      "",
+      `${SMALL_SAMPLE_MARK} Fewer than ${minSampleSize(0.95)} latencies for p95 or ` +
+        `${minSampleSize(0.99)} for p99: the percentile is close to the sample maximum.`,
+    );
+  }
+  const unknown = arms.reduce((sum, arm) => sum + arm.cost_unknown_n, 0);
+  const cached = arms.reduce((sum, arm) => sum + arm.from_cache_n, 0);
+  lines.push(
+    "",
+    "Costs are in USD and include only calls with a known price; cost per 1k calls is 1,000 " +
+      "times the mean over those calls." +
+      (unknown > 0 ? ` ${formatCount(unknown)} successful calls have no known price.` : "") +
+      (cached > 0 ? ` ${formatCount(cached)} calls were served from the response cache.` : ""),
+  );
+  return lines;
+}
+
+function armCell(arm: AggregateMetrics): string {
+  const name = `\`${escapeCell(arm.arm_id)}\``;
+  if (arm.simulated_n === 0) return name;
+  if (arm.simulated_n === arm.n) return `${name} *simulated*`;
+  return `${name} *${arm.simulated_n} of ${arm.n} simulated*`;
+}
+
+function percentileCell(value: number | null, n: number, p: number): string {
+  const text = formatMs(value);
+  return value !== null && n < minSampleSize(p) ? `${text} ${SMALL_SAMPLE_MARK}` : text;
+}
+
+function analysis(winners: readonly Winner[]): string[] {
+  const lines = ["## Winner analysis", ""];
+  const order = ["quality", "cost", "latency"] as const;
+  for (const metric of order) {
+    const winner = winners.find((entry) => entry.metric === metric);
+    if (winner === undefined) continue;
+    const verdict = winner.arm_id === null ? "no winner" : `winner \`${winner.arm_id}\``;
+    lines.push(`- **${capitalize(metric)}** (${verdict}): ${escapeInline(winner.statement)}`);
+  }
+  return lines;
+}
+
+function capitalize(word: string): string {
+  return word.charAt(0).toUpperCase() + word.slice(1);
+}

@@ -1,0 +1,115 @@
+import assert from "node:assert/strict";
+import type { AggregateMetrics } from "../schema/mod.ts";
+import { draftState, sampleTest } from "../store/_testing.ts";
+import { buildReport } from "./build_report.ts";
+import { renderMarkdown } from "./render_markdown.ts";
+
+function metrics(armId: string, overrides: Partial<AggregateMetrics> = {}): AggregateMetrics {
+  const [variant, model] = armId.split("/") as [string, string];
+  return {
+    arm_id: armId,
+    variant_id: variant,
+    model_id: model,
+    n: 200,
+    errors: 4,
+    error_rate: 0.02,
+    latency_n: 196,
+    latency_mean_ms: 150.04,
+    latency_p50_ms: 120.26,
+    latency_p95_ms: 300,
+    latency_p99_ms: 450,
+    prompt_tokens_sum: 20_000,
+    completion_tokens_sum: 4_000,
+    total_tokens_sum: 24_000,
+    prompt_tokens_mean: 102,
+    completion_tokens_mean: 20.4,
+    cost_usd_total: 1.234,
+    cost_per_1k_calls_usd: 6.3,
+    cost_unknown_n: 0,
+    from_cache_n: 0,
+    simulated_n: 0,
+    ...overrides,
+  };
+}
+
+function tableRow(markdown: string, armId: string): string[] {
+  const line = markdown.split("\n").find((row) => row.startsWith(`| \`${armId}\``));
+  assert.ok(line, `table row for ${armId}`);
+  return line.split(" | ").map((cell) => cell.replace(/^\| |\s\|$/g, ""));
+}
+
+Deno.test("renderMarkdown writes the performance table", () => {
+  const markdown = renderMarkdown(buildReport(sampleTest(), draftState(), [
+    metrics("short/m1"),
+    metrics("long/m1", { latency_n: 12, latency_p95_ms: 280, cost_per_1k_calls_usd: null }),
+  ], { generatedAt: "2026-12-04T12:00:00.000Z" }));
+
+  assert.match(markdown, /^# A\/B test report: Sample t1\n/);
+  assert.match(
+    markdown,
+    /\| Arm \| n \| Errors \| Latency n \| p50 \| p95 \| p99 \| Mean \| Prompt tokens \| Completion tokens \| Cost total \| Cost per 1k calls \|/,
+  );
+  assert.deepEqual(tableRow(markdown, "short/m1"), [
+    "`short/m1`",
+    "200",
+    "4 (2.0%)",
+    "196",
+    "120.3 ms",
+    "300.0 ms",
+    "450.0 ms",
+    "150.0 ms",
+    "20,000",
+    "4,000",
+    "$1.23",
+    "$6.30",
+  ]);
+  const small = tableRow(markdown, "long/m1");
+  assert.equal(small[5], "280.0 ms †");
+  assert.equal(small[6], "450.0 ms †");
+  assert.equal(small[11], "—");
+  assert.match(markdown, /† Fewer than 20 latencies for p95 or 100 for p99/);
+  assert.match(markdown, /Percentiles are exact: `quantile_cont: linear interpolation/);
+  assert.doesNotMatch(markdown, /Simulated results/);
+});
+
+Deno.test("renderMarkdown marks simulated arms", () => {
+  const markdown = renderMarkdown(buildReport(sampleTest(), draftState(), [
+    metrics("short/m1", { simulated_n: 200 }),
+    metrics("long/m1", { simulated_n: 50 }),
+    metrics("long/m2"),
+  ]));
+
+  assert.match(markdown, /> \*\*Simulated results\.\*\*/);
+  assert.equal(tableRow(markdown, "short/m1")[0], "`short/m1` *simulated*");
+  assert.equal(tableRow(markdown, "long/m1")[0], "`long/m1` *50 of 200 simulated*");
+  assert.equal(tableRow(markdown, "long/m2")[0], "`long/m2`");
+});
+
+Deno.test("renderMarkdown says there are no ratings", () => {
+  const markdown = renderMarkdown(buildReport(sampleTest(), draftState(), [metrics("short/m1")]));
+
+  assert.match(markdown, /## Ratings\n\nNo ratings yet\./);
+  assert.match(markdown, /- \*\*Quality\*\* \(no winner\): No ratings yet/);
+  assert.match(markdown, /- \*\*Cost\*\* \(no winner\): Only "short\/m1"/);
+});
+
+Deno.test("renderMarkdown renders added sections", () => {
+  const report = buildReport(sampleTest(), draftState(), [metrics("short/m1")], {
+    ratingCount: 3,
+    winners: [{ metric: "quality", arm_id: "short/m1", statement: "short/m1 wins." }],
+    sections: [{ id: "ratings", title: "Ratings | win rates", markdown: "| a | b |\n" }],
+  });
+  const markdown = renderMarkdown(report);
+
+  assert.match(markdown, /- \*\*Quality\*\* \(winner `short\/m1`\): short\/m1 wins\./);
+  assert.match(markdown, /## Ratings \\\| win rates\n\n\| a \| b \|\n$/);
+  assert.doesNotMatch(markdown, /No ratings yet/);
+});
+
+Deno.test("renderMarkdown escapes names", () => {
+  const test = { ...sampleTest(), name: "A|B <script> *x*" };
+  const markdown = renderMarkdown(buildReport(test, draftState(), []));
+
+  assert.match(markdown, /^# A\/B test report: A\\\|B \\<script\\> \\\*x\\\*\n/);
+  assert.match(markdown, /No arm has results yet\./);
+});

@@ -1,0 +1,102 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { ABTestReportSchema } from "../schema/mod.ts";
+import { FsStore } from "../store/fs_store.ts";
+import { MemoryStore } from "../store/memory_store.ts";
+import { TestNotFoundError } from "../store/errors.ts";
+import type { Store } from "../store/store.ts";
+import { draftState, errorRow, resultRow, sampleTest } from "../store/_testing.ts";
+import { type ReportContext, writeReport } from "./write_report.ts";
+
+async function fillStore(store: Store): Promise<void> {
+  await store.createTest(sampleTest(), draftState());
+  const sink = await store.openResults("t1", { maxRows: 5 });
+  for (let i = 0; i < 12; i++) {
+    await sink.write(resultRow({ caseId: `c${i}` }, { latency_ms: 100 + i }));
+    await sink.write(resultRow({ caseId: `c${i}`, model: "m2" }, { latency_ms: 200 + i }));
+  }
+  await sink.write(errorRow({ caseId: "c0", variant: "long" }));
+  await sink.close();
+}
+
+Deno.test("writeReport stores JSON and Markdown", async () => {
+  const root = await Deno.makeTempDir({ prefix: "ablab_report_" });
+  const store = new FsStore({ root });
+  try {
+    await fillStore(store);
+    const { report, markdown } = await writeReport(store, "t1", {
+      generatedAt: "2026-12-04T12:00:00.000Z",
+    });
+
+    const json = JSON.parse(await Deno.readTextFile(join(root, "t1", "report.json")));
+    assert.doesNotThrow(() => ABTestReportSchema.parse(json));
+    assert.deepEqual(json, report);
+    assert.equal(await Deno.readTextFile(join(root, "t1", "report.md")), markdown);
+    assert.deepEqual(await store.getReport("t1"), report);
+
+    assert.deepEqual(report.arms.map((arm) => [arm.arm_id, arm.n]), [
+      ["long/m1", 1],
+      ["long/m2", 0],
+      ["short/m1", 12],
+      ["short/m2", 12],
+    ]);
+    assert.equal(report.arms[2]?.latency_p50_ms, 105.5);
+    assert.equal(report.simulated, true);
+    assert.match(markdown, /No ratings yet/);
+  } finally {
+    await store.close();
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("writeReport works on MemoryStore", async () => {
+  const store = new MemoryStore();
+  await fillStore(store);
+  const { report } = await writeReport(store, "t1");
+
+  assert.equal(report.arms.find((arm) => arm.arm_id === "short/m2")?.latency_p50_ms, 205.5);
+  assert.deepEqual(await store.getReport("t1"), report);
+  assert.match((await store.getReportMarkdown("t1"))!, /## Variant performance/);
+});
+
+Deno.test("writeReport runs extensions", async () => {
+  const store = new MemoryStore();
+  await fillStore(store);
+  await store.putRating({
+    comparison_id: "p1",
+    test_id: "t1",
+    rater_id: "ana",
+    choices: { overall: "A" },
+    idempotency_key: "k1",
+    created_at: "2026-12-04T11:00:00.000Z",
+  });
+  const seen: ReportContext[] = [];
+
+  const { report, markdown } = await writeReport(store, "t1", {
+    extensions: [
+      (context) => {
+        seen.push(context);
+        return { sections: [{ id: "ratings", title: "Ratings", markdown: "1 rating." }] };
+      },
+      () => ({
+        winners: [{ metric: "cost", arm_id: null, statement: "Tested: no difference." }],
+        ratings: { count: 1 },
+      }),
+    ],
+  });
+
+  assert.equal(seen.length, 1);
+  assert.equal(seen[0]?.ratings.length, 1);
+  assert.equal(seen[0]?.metrics.length, 4);
+  assert.equal(report.rating_count, 1);
+  assert.deepEqual(report.ratings, { count: 1 });
+  assert.equal(
+    report.winners.find((w) => w.metric === "cost")?.statement,
+    "Tested: no difference.",
+  );
+  assert.match(markdown, /## Ratings\n\n1 rating\./);
+});
+
+Deno.test("writeReport rejects an unknown test", async () => {
+  await assert.rejects(writeReport(new MemoryStore(), "missing"), TestNotFoundError);
+});

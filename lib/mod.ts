@@ -17,3 +17,4 @@ export * from "./compare/mod.ts";
 export * from "./server/mod.ts";
 export * from "./stats/mod.ts";
 export * from "./stats/aggregate.ts";
+export * from "./report/mod.ts";

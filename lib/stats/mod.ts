@@ -27,3 +27,4 @@ export * from "./compare_arms.ts";
 export * from "./pairwise_tests.ts";
 export * from "./winner.ts";
 export * from "./simulate_ratings.ts";
+export * from "./aggregate.ts";

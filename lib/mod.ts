@@ -18,3 +18,4 @@ export * from "./server/mod.ts";
 export * from "./stats/mod.ts";
 export * from "./stats/aggregate.ts";
 export * from "./report/mod.ts";
+export * from "./notebook/mod.ts";

@@ -294,6 +294,8 @@ Deno.test("server limits requests per client", async () => {
     if (response.status === 429) assert.equal(response.headers.get("retry-after"), "2");
   }
   assert.deepEqual(statuses, [200, 200, 200, 200, 200, 429, 429]);
+  const logged = t.logger.lines.filter((line) => line.message.includes("-> 429"));
+  assert.equal(logged.length, 1);
 });
 
 Deno.test("server serves the site with a CSP", async () => {

@@ -96,6 +96,7 @@ export function createApp(options: AppOptions): App {
     ? undefined
     : new ClientRateLimiter(options.rateLimit ?? { burst: 200, perSecond: 100 });
   const allowedOrigins = options.allowedOrigins ?? [];
+  const throttle = new LogThrottle(10_000);
 
   const handle = async (request: Request, url: URL, client: string): Promise<Response> => {
     const origin = request.headers.get("origin");
@@ -177,9 +178,13 @@ export function createApp(options: AppOptions): App {
       ms,
       client,
     };
-    if (reason !== undefined && response.status < 500) {
-      logger.warn(`rejected ${line}: ${reason}`, fields);
-    } else logger.info(line, fields);
+    if (reason === undefined || response.status >= 500) {
+      logger.info(line, fields);
+    } else if (response.status !== 429 || throttle.admit(client)) {
+      const suppressed = response.status === 429 ? throttle.takeSuppressed(client) : 0;
+      const extra = suppressed > 0 ? ` (${suppressed} more 429s from ${client} not logged)` : "";
+      logger.warn(`rejected ${line}: ${reason}${extra}`, fields);
+    }
     return response;
   };
 
@@ -201,4 +206,36 @@ function toHttpError(error: unknown): HttpError {
   }
   if (error instanceof TransitionError) return new HttpError(409, error.message);
   return new HttpError(500, "internal server error; see the server log");
+}
+
+/** Admits one log line per client per window and counts the lines it drops. */
+class LogThrottle {
+  #windowMs: number;
+  #clients = new Map<string, { until: number; suppressed: number }>();
+
+  constructor(windowMs: number) {
+    this.#windowMs = windowMs;
+  }
+
+  /** True when a line for this client may be logged now. */
+  admit(client: string): boolean {
+    const now = performance.now();
+    const entry = this.#clients.get(client);
+    if (entry !== undefined && now < entry.until) {
+      entry.suppressed++;
+      return false;
+    }
+    if (this.#clients.size > 10_000) this.#clients.clear();
+    this.#clients.set(client, { until: now + this.#windowMs, suppressed: entry?.suppressed ?? 0 });
+    return true;
+  }
+
+  /** Lines dropped for a client since the last call. */
+  takeSuppressed(client: string): number {
+    const entry = this.#clients.get(client);
+    if (entry === undefined) return 0;
+    const count = entry.suppressed;
+    entry.suppressed = 0;
+    return count;
+  }
 }

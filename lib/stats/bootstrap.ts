@@ -91,6 +91,43 @@ export function bootstrapDifference(
   return { estimate, ci: percentileInterval(draws, confidence), resamples, seed };
 }
 
+/**
+ * Estimates a statistic of one sample with a percentile bootstrap interval.
+ *
+ * @param values The sample.
+ * @param statistic Function of an ascending sorted sample.
+ * @param options Seed, resamples and level; `paired` does not apply.
+ * @returns The estimate and its interval; NaN for an empty sample.
+ */
+export function bootstrapStatistic(
+  values: readonly number[],
+  statistic: (sorted: ArrayLike<number>) => number,
+  options: Omit<BootstrapOptions, "paired"> = {},
+): BootstrapEstimate {
+  const seed = options.seed ?? 0;
+  const resamples = options.resamples ?? DEFAULT_RESAMPLES;
+  const confidence = options.confidence ?? 0.95;
+  validateBootstrapOptions(resamples, confidence);
+  if (values.length === 0) {
+    return { estimate: Number.NaN, ci: [Number.NaN, Number.NaN], resamples, seed };
+  }
+
+  const random = createRandom(seed);
+  const buffer = new Float64Array(values.length);
+  const draws = new Float64Array(resamples);
+  for (let r = 0; r < resamples; r++) {
+    for (let i = 0; i < values.length; i++) buffer[i] = values[randomInt(random, values.length)]!;
+    buffer.sort();
+    draws[r] = statistic(buffer);
+  }
+  return {
+    estimate: statistic(sortNumbers(values)),
+    ci: percentileInterval(draws, confidence),
+    resamples,
+    seed,
+  };
+}
+
 /** Computes the equal-tailed percentile interval of bootstrap draws. */
 export function percentileInterval(draws: Float64Array, confidence: number): [number, number] {
   const sorted = draws.slice().sort();

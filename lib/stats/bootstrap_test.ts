@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { bootstrapDifference } from "./bootstrap.ts";
+import { bootstrapDifference, bootstrapStatistic } from "./bootstrap.ts";
 import { normalQuantile } from "./distributions.ts";
 import { quantileSorted } from "./quantile.ts";
 import { createRandom } from "./random.ts";
@@ -60,4 +60,13 @@ Deno.test("bootstrapDifference() of empty input is NaN", () => {
 Deno.test("bootstrapDifference() rejects unequal paired lengths", () => {
   assert.throws(() => bootstrapDifference([1, 2], [1], median, { paired: true }), RangeError);
   assert.throws(() => bootstrapDifference([1], [1], median, { resamples: 0 }), RangeError);
+});
+
+Deno.test("bootstrapStatistic() covers the true median", () => {
+  const values = lognormal(9, 300, 500, 0.5);
+  const first = bootstrapStatistic(values, median, { seed: 2 });
+  const second = bootstrapStatistic(values, median, { seed: 2 });
+  assert.deepEqual(first, second);
+  assert.ok(first.ci[0] <= 500 && 500 <= first.ci[1], `500 in ${first.ci}`);
+  assert.ok(Number.isNaN(bootstrapStatistic([], median).estimate));
 });

@@ -23,6 +23,13 @@ export interface SampleSizeEstimate {
   needed: number | null;
   /** needed - current, at least 0; null when the observed effect is 0. */
   additional: number | null;
+  /**
+   * Total needed at the Bonferroni level alpha / m for the m tests of the
+   * report, the strictest level the correction can apply; null when the effect is 0.
+   */
+  needed_corrected: number | null;
+  /** needed_corrected - current, at least 0. */
+  additional_corrected: number | null;
 }
 
 /** A winner with the evidence behind it. */
@@ -43,6 +50,12 @@ export interface WinnerInputs {
   cost?: readonly ArmComparison[];
   /** Set when the sample ratio check failed; then no winner is named. */
   sampleRatioMismatch?: boolean;
+}
+
+/** Sample-size targets: the planning level and the strictest level of the correction. */
+interface Levels {
+  alpha: number;
+  corrected: number;
 }
 
 /** Options of `analyzeWinners`. */
@@ -129,21 +142,34 @@ function verdictFor(
     };
   }
 
-  // No winner: describe the leader's least convincing comparison.
+  // No winner. The leader would need to beat every rival, so report the
+  // unresolved comparison that needs the most data.
   const leader = leaderOf(metric, inputs, arms);
   const own = tests.filter((test) => test.arm_a === leader || test.arm_b === leader);
-  const closest = own.filter((test) => !(test.significant && test.better === leader))
-    .sort((x, y) => y.p_adjusted - x.p_adjusted)[0] ?? own[0]!;
+  const unresolved = own.filter((test) => !(test.significant && test.better === leader));
+  const candidates = (unresolved.length > 0 ? unresolved : own).map((test) => ({
+    test,
+    size: estimateSampleSize(metric, inputs, test),
+  }));
+  const demand = (size: SampleSizeEstimate | null) =>
+    size === null ? -1 : size.needed === null ? Infinity : size.needed;
+  const { test: closest, size: sampleSize } = candidates
+    .sort((x, y) => demand(y.size) - demand(x.size) || y.test.p_adjusted - x.test.p_adjusted)[0]!;
   const rival = closest.arm_a === leader ? closest.arm_b : closest.arm_a;
-  const sampleSize = estimateSampleSize(metric, inputs, closest);
   let statement = `No significant difference in ${noun} between "${leader}" and "${rival}" ` +
     `(${correction}-corrected p = ${formatP(closest.p_adjusted)}, alpha ${alpha}).`;
   if (sampleSize?.needed === null) {
     statement += " The observed effect is zero, so no sample size would detect it.";
   } else if (sampleSize) {
-    statement += ` Detecting the observed effect at ${DEFAULT_POWER * 100}% power and alpha ` +
-      `${DEFAULT_ALPHA} needs about ${sampleSize.additional} more ${sampleSize.unit} ` +
-      `(${sampleSize.needed} in total, an estimate from a normal approximation).`;
+    const family = inputs.tests.filter((t) => !Number.isNaN(t.p_value)).length;
+    statement += ` Detecting the observed effect at ${DEFAULT_POWER * 100}% power needs about ` +
+      `${count(sampleSize.additional!)} more ${sampleSize.unit} at alpha ${DEFAULT_ALPHA} ` +
+      `(${count(sampleSize.needed)} in total), or ${
+        count(sampleSize.additional_corrected!)
+      } more ` +
+      `at alpha ${DEFAULT_ALPHA}/${family}, the strictest level of the correction over ` +
+      `${family} tests (${count(sampleSize.needed_corrected!)} in total). Both are estimates ` +
+      `from a normal approximation.`;
   }
   if (inputs.sampleRatioMismatch) {
     statement += " The traffic split also failed the sample ratio mismatch check.";
@@ -181,6 +207,8 @@ function estimateSampleSize(
   inputs: WinnerInputs,
   test: PairwiseTest,
 ): SampleSizeEstimate | null {
+  const family = inputs.tests.filter((t) => !Number.isNaN(t.p_value)).length;
+  const levels: Levels = { alpha: DEFAULT_ALPHA, corrected: DEFAULT_ALPHA / Math.max(1, family) };
   const base = { arm_a: test.arm_a, arm_b: test.arm_b };
   if (metric === "quality") {
     const pair = inputs.quality?.pairs.find((p) =>
@@ -190,11 +218,12 @@ function estimateSampleSize(
     // The sign test uses decisive verdicts only, so scale by their share of all rated pairs.
     const effect = proportionEffectSize(pair.decisive_win_rate, 0.5);
     const current = pair.n + pair.both_bad;
-    const decisive = requiredSampleSize(effect);
-    const needed = Number.isFinite(decisive)
-      ? Math.ceil(decisive * current / pair.decisive_n)
-      : null;
-    return withAdditional({ ...base, effect_size: effect, unit: "rated pairs", current }, needed);
+    const [needed, corrected] = [levels.alpha, levels.corrected].map((alpha) => {
+      const decisive = requiredSampleSize(effect, { alpha });
+      return Number.isFinite(decisive) ? Math.ceil(decisive * current / pair.decisive_n) : null;
+    });
+    const estimate = { ...base, effect_size: effect, unit: "rated pairs" as const, current };
+    return withAdditional(estimate, needed!, corrected!);
   }
 
   const comparisons = (metric === "latency" ? inputs.latency : inputs.cost) ?? [];
@@ -204,22 +233,32 @@ function estimateSampleSize(
   const effect = comparison.effect_size;
   const unit = comparison.paired ? "matched cases" : "calls per arm";
   const current = comparison.paired ? comparison.n_pairs : Math.min(comparison.n_a, comparison.n_b);
-  const size = requiredSampleSize(effect, {
-    design: comparison.paired ? "one-sample" : "two-sample",
+  const [needed, corrected] = [levels.alpha, levels.corrected].map((alpha) => {
+    const design = comparison.paired ? "one-sample" : "two-sample";
+    const size = requiredSampleSize(effect, { alpha, design });
+    return Number.isFinite(size) ? Math.ceil(size) : null;
   });
-  const needed = Number.isFinite(size) ? Math.ceil(size) : null;
-  return withAdditional({ ...base, effect_size: effect, unit, current }, needed);
+  return withAdditional({ ...base, effect_size: effect, unit, current }, needed!, corrected!);
 }
 
 function withAdditional(
-  estimate: Omit<SampleSizeEstimate, "needed" | "additional">,
+  estimate: Pick<SampleSizeEstimate, "arm_a" | "arm_b" | "effect_size" | "unit" | "current">,
   needed: number | null,
+  corrected: number | null,
 ): SampleSizeEstimate {
+  const more = (total: number | null) =>
+    total === null ? null : Math.max(0, total - estimate.current);
   return {
     ...estimate,
     needed,
-    additional: needed === null ? null : Math.max(0, needed - estimate.current),
+    additional: more(needed),
+    needed_corrected: corrected,
+    additional_corrected: more(corrected),
   };
+}
+
+function count(value: number): string {
+  return value.toLocaleString("en-US");
 }
 
 /** Formats a p-value with three significant digits, or "< 0.0001". */

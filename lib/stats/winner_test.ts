@@ -35,6 +35,7 @@ Deno.test("analyzeWinners() says no significant difference", () => {
   assert.equal(size.current, 25);
   assert.ok(size.needed! > size.current, `needed ${size.needed}`);
   assert.equal(size.additional, size.needed! - 25);
+  assert.ok(size.needed_corrected! >= size.needed!, `corrected ${size.needed_corrected}`);
   assert.match(quality!.statement, new RegExp(`about ${size.additional} more rated pairs`));
 });
 

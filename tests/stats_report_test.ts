@@ -1,0 +1,112 @@
+/**
+ * End-to-end check of the statistics sections: run a shipped example on the
+ * simulated provider, add simulated ratings, and build the report.
+ */
+import assert from "node:assert/strict";
+import { buildPairs } from "../lib/compare/mod.ts";
+import { loadExperiment } from "../lib/config/mod.ts";
+import { runTest } from "../lib/engine/mod.ts";
+import { statsReportExtension, statsSections } from "../lib/report/stats_sections.ts";
+import { writeReport } from "../lib/report/mod.ts";
+import {
+  type ABTest,
+  ABTestReportSchema,
+  type TestResult,
+  WinnerSchema,
+} from "../lib/schema/mod.ts";
+import { simulateRatings } from "../lib/stats/mod.ts";
+import { MemoryStore } from "../lib/store/mod.ts";
+
+const FAST = { resamples: 300, rankingResamples: 100 };
+
+async function runExample(name: string): Promise<{ test: ABTest; store: MemoryStore }> {
+  const test = await loadExperiment(new URL(`../examples/${name}`, import.meta.url).pathname);
+  const store = new MemoryStore();
+  const at = "2026-01-01T00:00:00.000Z";
+  await store.createTest(test, {
+    test_id: test.id,
+    status: "running",
+    history: [{ status: "running", at }],
+  });
+  await runTest(test, { store });
+  return { test, store };
+}
+
+Deno.test("stats report on support-tone example", async () => {
+  const { test, store } = await runExample("support-tone.yaml");
+  const pairs = buildPairs(test, await store.readResults(test.id));
+  await store.putComparisons(test.id, pairs);
+  const ratings = simulateRatings(pairs, {
+    seed: 5,
+    strengths: { "friendly/claude-3-5-haiku": 3 },
+    dimensions: test.rating_dimensions.map((dimension) => dimension.id),
+  });
+  for (const rating of ratings) await store.putRating(rating);
+
+  const { report, markdown } = await writeReport(store, test.id, {
+    extensions: [statsReportExtension(FAST)],
+    generatedAt: "2026-01-02T00:00:00.000Z",
+  });
+  ABTestReportSchema.parse(report);
+  for (const winner of report.winners) WinnerSchema.parse(winner);
+
+  const ids = report.sections.map((section) => section.id);
+  for (
+    const id of ["recommendation", "variant-intervals", "pairwise", "ranking", "srm", "methods"]
+  ) {
+    assert.ok(ids.includes(id), `section ${id}`);
+  }
+  const quality = report.winners.find((winner) => winner.metric === "quality")!;
+  assert.equal(quality.arm_id, "friendly/claude-3-5-haiku", quality.statement);
+  assert.match(markdown, /## Recommendation/);
+  assert.match(markdown, /Choose "friendly\/claude-3-5-haiku"/);
+  assert.match(markdown, /p50 \[95% CI\]/);
+  assert.match(markdown, /\d+ ms \[\d+\.\d ms, \d+\.\d ms\]/);
+  assert.match(markdown, /Corrected p/);
+  assert.match(markdown, /corrected together \(Holm\)/);
+  assert.match(markdown, /not applicable \(factorial mode\)/);
+  const latency = report.winners.find((winner) => winner.metric === "latency")!;
+  assert.ok(
+    latency.arm_id !== null || /No significant difference in latency/.test(latency.statement),
+    latency.statement,
+  );
+});
+
+Deno.test("stats report without ratings", async () => {
+  const { test, store } = await runExample("support-tone.yaml");
+  const { report, markdown } = await writeReport(store, test.id, {
+    extensions: [statsReportExtension(FAST)],
+  });
+  const quality = report.winners.find((winner) => winner.metric === "quality")!;
+  assert.equal(quality.arm_id, null);
+  assert.match(quality.statement, /fewer than two arms have data/);
+  assert.match(markdown, /No ratings yet, so there is no ranking/);
+});
+
+Deno.test("stats report checks split traffic", async () => {
+  const { test, store } = await runExample("summarize.yaml");
+  const results = await store.readResults(test.id);
+  const fair = statsSections(test, { results, pairs: [], ratings: [] }, FAST);
+  assert.equal(fair.data.srm.applicable, true);
+  assert.match(fair.sections.find((s) => s.id === "srm")!.markdown, /Traffic split check passed/);
+
+  // Keep one case of a heavy arm and add cases to another, as a broken allocator would.
+  const dropped = "bullet/gpt-4o-mini";
+  let kept = 0;
+  const skewed = results.filter((result) => result.arm_id !== dropped || kept++ < 1);
+  skewed.push(...extraCases(skewed, "abstract/gpt-4o-mini", 60));
+  const checked = statsSections(test, { results: skewed, pairs: [], ratings: [] }, FAST);
+  assert.ok(checked.data.srm.applicable && checked.data.srm.mismatch, "SRM flagged");
+  assert.match(checked.data.recommendation, /not trustworthy/);
+  assert.ok(checked.winners.every((winner) => winner.arm_id === null));
+});
+
+/** Copies an arm's results under new case ids, so that the arm receives more cases than its weight. */
+function extraCases(results: readonly TestResult[], arm: string, count: number): TestResult[] {
+  const source = results.filter((result) => result.arm_id === arm);
+  return Array.from({ length: count }, (_, k) => {
+    const row = source[k % source.length]!;
+    const caseId = `extra-${k}`;
+    return { ...row, case_id: caseId, call_key: `${row.test_id}|${arm}|${caseId}|0` };
+  });
+}

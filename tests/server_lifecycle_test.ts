@@ -77,11 +77,44 @@ Deno.test("server runs a test through its lifecycle", async () => {
   const following = await (await fetch(`${base}/api-demo/comparisons/next?rater=ann`)).json();
   assert.notEqual(following.pair.comparison_id, pair.comparison_id);
 
+  // Two more people rate ten pairs each, always preferring the left side.
+  for (const rater of ["bob", "cy"]) {
+    for (let i = 0; i < 10; i++) {
+      const view = await (await fetch(`${base}/api-demo/comparisons/next?rater=${rater}`)).json();
+      const choices = { helpful: "A", tone: i % 2 === 0 ? "tie" : "B" };
+      const ok = await postJson(`${base}/rate/${view.pair.comparison_id}`, {
+        rater_id: rater,
+        choices,
+      });
+      assert.equal(ok.status, 201);
+    }
+  }
+
   // Rating statistics.
   const summary = await (await fetch(`${base}/api-demo/ratings/summary`)).json();
-  assert.equal(summary.ratings, 37);
-  assert.equal(summary.position_bias[0].rater_kind, "human");
+  assert.equal(summary.ratings, 57);
+  const human = summary.position_bias.find((row: { rater_kind: string }) =>
+    row.rater_kind === "human"
+  );
+  assert.equal(human.left_wins, 21);
   assert.equal(summary.agreement.length, 2);
+  assert.equal(summary.agreement[0].judges[0].rater_id, "judge:large");
+  assert.ok(summary.agreement[0].human_items >= 1);
+
+  // Aggregates and the report.
+  const aggregate = await postJson(`${base}/api-demo/aggregate`, {});
+  assert.equal(aggregate.status, 200);
+  const arms = aggregate.body.arms as { n: number }[];
+  assert.deepEqual(arms.map((arm) => arm.n), [6, 6, 6, 6]);
+  const reported = await postJson(`${base}/api-demo/report`, {});
+  assert.equal(reported.status, 200);
+  const markdown = reported.body.markdown as string;
+  assert.match(markdown, /Position bias/);
+  assert.match(markdown, /Rater agreement/);
+  assert.match(markdown, /judge:large/);
+  const stored = await fetch(`${base}/api-demo/report`);
+  assert.equal(stored.status, 200);
+  assert.equal((await stored.json()).test_id, "api-demo");
 
   const completed = await postJson(`${base}/api-demo/complete`, {});
   assert.equal(completed.status, 409);

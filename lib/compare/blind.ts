@@ -27,6 +27,8 @@ export interface NextUnratedPairOptions {
   raterId: string;
   /** Ratings stored so far for the test. */
   ratings: Rating[];
+  /** People who should rate each pair before pairs nobody has rated are handed out. Default 2. */
+  targetRaters?: number;
 }
 
 /**
@@ -59,8 +61,12 @@ export function blindPair(
 }
 
 /**
- * Pick the next pair a rater has not rated: the pair with the fewest ratings
- * so far, so that ratings spread over all pairs; ties go by pair order.
+ * Pick the next pair a rater has not rated.
+ *
+ * Pairs that some people, but fewer than `targetRaters`, have rated come
+ * first, most-rated first, so that pairs gain the overlap that agreement
+ * among people needs. Then come the pairs with the fewest human ratings.
+ * Judge ratings do not count. Ties go by pair order.
  *
  * @returns The pair, or undefined when the rater has rated every pair.
  */
@@ -68,21 +74,25 @@ export function nextUnratedPair(
   pairs: ComparisonPair[],
   options: NextUnratedPairOptions,
 ): ComparisonPair | undefined {
+  const target = options.targetRaters ?? 2;
   const ratedByRater = new Set<string>();
-  const ratingCounts = new Map<string, number>();
+  const humanCounts = new Map<string, number>();
   for (const rating of options.ratings) {
-    ratingCounts.set(rating.comparison_id, (ratingCounts.get(rating.comparison_id) ?? 0) + 1);
     if (rating.rater_id === options.raterId) ratedByRater.add(rating.comparison_id);
+    if (rating.rater_id.startsWith("judge:")) continue;
+    humanCounts.set(rating.comparison_id, (humanCounts.get(rating.comparison_id) ?? 0) + 1);
   }
 
   let best: ComparisonPair | undefined;
-  let bestCount = Number.POSITIVE_INFINITY;
+  let bestRank = Number.POSITIVE_INFINITY;
   for (const pair of pairs) {
     if (ratedByRater.has(pair.id)) continue;
-    const count = ratingCounts.get(pair.id) ?? 0;
-    if (count < bestCount) {
+    const count = humanCounts.get(pair.id) ?? 0;
+    // Lower rank wins: partly rated pairs by how close they are to the target, then the rest by count.
+    const rank = count > 0 && count < target ? -count : count;
+    if (rank < bestRank) {
       best = pair;
-      bestCount = count;
+      bestRank = rank;
     }
   }
   return best;

@@ -11,3 +11,4 @@ export * from "./agreement.ts";
 export * from "./position_bias.ts";
 export * from "./judge_prompt.ts";
 export * from "./judge.ts";
+export * from "./report_sections.ts";

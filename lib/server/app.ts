@@ -7,6 +7,7 @@
 import { Controller } from "../controller/controller.ts";
 import { TransitionError } from "../controller/errors.ts";
 import { type Logger, nullLogger } from "../log.ts";
+import type { ReportExtension } from "../report/write_report.ts";
 import { TestExistsError, TestNotFoundError } from "../store/errors.ts";
 import type { Store } from "../store/store.ts";
 import { PairIndex, type ServerContext } from "./context.ts";
@@ -42,6 +43,8 @@ export interface AppOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** Runs tests started through the API. Default the engine's `runTest`. */
   runner?: TestRunner;
+  /** Report extensions such as the statistics layer's, run before the rating sections. Default none. */
+  reportExtensions?: ReportExtension[];
 }
 
 /** A handler and what it holds. */
@@ -86,6 +89,7 @@ export function createApp(options: AppOptions): App {
     maxRatingBytes: options.maxRatingBytes ?? 64 * 1024,
     env: options.env ?? {},
     pairs: new PairIndex(options.store),
+    reportExtensions: options.reportExtensions ?? [],
   };
   const router = new Router<ServerContext>().add(
     ...testRoutes(),

@@ -6,6 +6,7 @@
  */
 import type { Controller } from "../controller/controller.ts";
 import type { Logger } from "../log.ts";
+import type { ReportExtension } from "../report/write_report.ts";
 import type { ComparisonPair } from "../schema/mod.ts";
 import type { Store } from "../store/store.ts";
 import type { CsrfTokens } from "./guard.ts";
@@ -25,6 +26,8 @@ export interface ServerContext {
   /** Environment the judge's provider reads API keys from. */
   env: Readonly<Record<string, string | undefined>>;
   pairs: PairIndex;
+  /** Report extensions run before the comparison layer's own sections. */
+  reportExtensions: readonly ReportExtension[];
 }
 
 /**

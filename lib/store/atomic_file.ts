@@ -1,8 +1,8 @@
 /**
- * Crash-safe file writes: a new file's bytes are written to a temp file in the
- * same folder and synced, then moved into place with one rename (or a hard
- * link for create-only writes), so readers see the old file or the whole new
- * one and never a part.
+ * Crash-safe file writes. A new file's bytes go to a temp file in the same
+ * folder, which is synced and then moved into place with one rename, or with
+ * a hard link for create-only writes. Readers therefore see the old file or
+ * the whole new one, never a part.
  *
  * @module
  */

@@ -9,7 +9,7 @@ import { type TestResult, TestResultSchema } from "../schema/mod.ts";
 import { type Logger, nullLogger } from "../log.ts";
 import type { ResultSink, ResultSinkOptions } from "./store.ts";
 
-/** Rows per chunk: large enough for efficient Parquet row groups, small enough to keep memory flat. */
+/** Rows per part file: few enough to keep the buffer small, enough that 100,000 calls make only 20 files. */
 export const DEFAULT_MAX_ROWS = 5_000;
 /** Age of the oldest buffered row that forces a flush, so a slow run still persists its rows. */
 export const DEFAULT_MAX_AGE_MS = 2_000;
@@ -57,7 +57,7 @@ export class BufferedSink implements ResultSink {
   #buffer: TestResult[] = [];
   #timer: unknown = undefined;
   #queue: Promise<void> = Promise.resolve();
-  #pendingDrain: Promise<void> | undefined = undefined;
+  readonly #pendingDrains = new Map<"full" | "all", Promise<void>>();
   #backgroundError: unknown = undefined;
   #closed = false;
 
@@ -118,21 +118,21 @@ export class BufferedSink implements ResultSink {
 
     this.#buffer.push(parsed.data);
     this.#armTimer();
-    if (this.#buffer.length >= this.#maxRows) await this.#enqueueDrain();
+    if (this.#buffer.length >= this.#maxRows) await this.#enqueueDrain("full");
   }
 
   /** Write every buffered row. */
   async flush(): Promise<void> {
     this.#assertOpen("flush");
     this.#throwBackgroundError();
-    await this.#enqueueDrain();
+    await this.#enqueueDrain("all");
   }
 
   /** Flush and stop accepting rows; a second call does nothing. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#throwBackgroundError();
-    await this.#enqueueDrain();
+    await this.#enqueueDrain("all");
     this.#closed = true;
     this.#onClose?.();
   }
@@ -154,7 +154,7 @@ export class BufferedSink implements ResultSink {
 
   #flushInBackground(): void {
     this.#timer = undefined;
-    this.#enqueueDrain().catch((error) => {
+    this.#enqueueDrain("all").catch((error) => {
       this.#backgroundError = error;
       this.#logger.error("result flush failed; rows stay buffered", {
         test_id: this.#testId,
@@ -172,40 +172,48 @@ export class BufferedSink implements ResultSink {
 
   /**
    * Queue a drain behind earlier ones so chunks are written one at a time, in
-   * order. Callers share a drain that has not started yet, so writes racing a
-   * full buffer do not queue a series of tiny chunks.
+   * order. Callers share a drain of the same mode that has not started yet,
+   * so writes racing a full buffer do not queue a series of tiny chunks.
+   *
+   * A `full` drain writes chunks of exactly `maxRows` while the buffer has
+   * that many; an `all` drain also writes the rows left over.
    */
-  #enqueueDrain(): Promise<void> {
-    if (this.#pendingDrain !== undefined) return this.#pendingDrain;
+  #enqueueDrain(mode: "full" | "all"): Promise<void> {
+    const pending = this.#pendingDrains.get(mode);
+    if (pending !== undefined) return pending;
 
     const drain = this.#queue.then(() => {
-      this.#pendingDrain = undefined;
-      return this.#drain();
+      this.#pendingDrains.delete(mode);
+      return this.#drain(mode);
     });
-    this.#pendingDrain = drain;
+    this.#pendingDrains.set(mode, drain);
     this.#queue = drain.catch(() => {});
     return drain;
   }
 
-  async #drain(): Promise<void> {
-    if (this.#buffer.length === 0) return;
+  async #drain(mode: "full" | "all"): Promise<void> {
+    // An `all` drain writes only the rows buffered when it starts, so steady
+    // writers cannot keep a flush from returning.
+    let remaining = mode === "all" ? this.#buffer.length : 0;
 
-    if (this.#timer !== undefined) {
+    while (this.#buffer.length >= this.#maxRows || remaining > 0) {
+      const rows = this.#buffer.splice(0, this.#maxRows);
+      try {
+        await this.#writeChunk(rows);
+      } catch (error) {
+        // Put the rows back in front of rows written meanwhile, so the next flush retries them in order.
+        this.#buffer.unshift(...rows);
+        throw error;
+      }
+      remaining = Math.max(0, remaining - rows.length);
+    }
+
+    // A running timer started no later than the oldest buffered row was written, so it
+    // fires in time; clear it only when nothing is left.
+    if (this.#buffer.length === 0 && this.#timer !== undefined) {
       this.#timers.clearTimeout(this.#timer);
       this.#timer = undefined;
     }
-    const rows = this.#buffer;
-    this.#buffer = [];
-
-    try {
-      await this.#writeChunk(rows);
-    } catch (error) {
-      // Put the rows back in front of rows written meanwhile, so the next flush retries them in order.
-      this.#buffer = rows.concat(this.#buffer);
-      throw error;
-    }
-
-    // Rows written during the chunk write start a new age window.
     this.#armTimer();
   }
 }

@@ -49,7 +49,9 @@ Deno.test("BufferedSink writes chunks one at a time", async () => {
   let active = 0;
   let maxActive = 0;
   const order: string[] = [];
+  const sizes: number[] = [];
   const sink = new BufferedSink(async (chunk) => {
+    sizes.push(chunk.length);
     active++;
     maxActive = Math.max(maxActive, active);
     await settleMicrotasks(2);
@@ -61,6 +63,7 @@ Deno.test("BufferedSink writes chunks one at a time", async () => {
   await sink.close();
 
   assert.equal(maxActive, 1);
+  assert.deepEqual(sizes, [2, 2, 2, 2, 1]);
   assert.deepEqual(order, rows(9).map((row) => row.case_id));
 });
 

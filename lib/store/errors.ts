@@ -1,6 +1,6 @@
 /**
  * Errors a store raises where callers branch: a duplicate test id (the CLI
- * suggests resuming) and a missing test (the server answers 404).
+ * suggests resuming) and a missing test (the server returns 404).
  *
  * @module
  */

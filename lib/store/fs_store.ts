@@ -173,7 +173,7 @@ export class FsStore implements Store {
     return sink;
   }
 
-  /** One result per call key, sorted by call key; see `latestResultsSql` for the rule. */
+  /** Read one result per call key, sorted by call key; `latestResultsSql` states the rule. */
   async readResults(testId: string): Promise<TestResult[]> {
     const rows = await this.#queryLatest(testId, "*");
     return rows.map(toTestResult);
@@ -192,7 +192,7 @@ export class FsStore implements Store {
   }
 
   /**
-   * Append comparison pairs durably; a pair whose id is already stored is kept
+   * Append comparison pairs durably. A pair whose id is already stored is kept
    * as it was, so calling again after a resume adds only the new pairs.
    *
    * @throws {TestNotFoundError} When the test is not stored.
@@ -213,10 +213,10 @@ export class FsStore implements Store {
   }
 
   /**
-   * Append a rating durably; resolves after its fsync. The idempotency key is
-   * scoped to the test; a repeated key returns the stored rating with
-   * `created: false` even when the new payload differs, so callers that must
-   * reject a changed payload compare the two.
+   * Append a rating durably; the promise resolves after its fsync. The
+   * idempotency key is scoped to the test. A repeated key returns the stored
+   * rating with `created: false` even when the new payload differs, so callers
+   * that must reject a changed payload compare the two.
    *
    * @throws {TestNotFoundError} When the test is not stored.
    */
@@ -250,14 +250,14 @@ export class FsStore implements Store {
     return text === undefined ? undefined : ABTestReportSchema.parse(JSON.parse(text));
   }
 
-  /** The stored Markdown report, or undefined before `putReport`. */
+  /** Read the stored Markdown report; undefined before `putReport`. */
   async getReportMarkdown(testId: string): Promise<string | undefined> {
     return await readTextIfExists(join(this.testDir(testId), "report.md"));
   }
 
   /**
-   * The store's DuckDB instance, started on first use. Use it for SQL over
-   * {@linkcode resultFiles}; `close()` closes it.
+   * Return the store's DuckDB instance, starting it on first use. Use it for
+   * SQL over {@linkcode resultFiles}. The store's `close()` closes it.
    */
   duckdb(): Promise<DuckDBInstance> {
     this.#assertOpen();
@@ -367,9 +367,9 @@ function assertTestId(testId: string): void {
   }
 }
 
-function assertSameTest(testId: string, actual: string, what: string): void {
+function assertSameTest(testId: string, actual: string, subject: string): void {
   if (actual !== testId) {
-    throw new TypeError(`Invalid ${what}: its test_id "${actual}" is not "${testId}"`);
+    throw new TypeError(`Invalid ${subject}: its test_id "${actual}" is not "${testId}"`);
   }
 }
 

@@ -3,9 +3,9 @@
  *
  * Appends that arrive while a write is in flight are batched into the next
  * write, and every append in a batch resolves only after that batch's fsync,
- * so a resolved append survives a crash. On open, the file is read back: a
+ * so a resolved append survives a crash. On open, the file is read back. A
  * torn last line (a crash mid-write) is dropped with a warning and cut off the
- * file, and every record is indexed by its key so a repeated key returns the
+ * file. Every record is indexed by its key, so a repeated key returns the
  * stored record instead of appending a second one.
  *
  * NOTE: the index lives in this process. Two processes appending to the same
@@ -133,7 +133,7 @@ export class JsonlLog<T> {
     return [...this.#records];
   }
 
-  /** The stored record with `key`, if any. */
+  /** Look up the stored record with `key`. */
   get(key: string): T | undefined {
     return this.#index.get(key);
   }

@@ -131,10 +131,7 @@ export class MemoryStore implements Store {
     return Promise.resolve(structuredClone(latestResults(record.results)));
   }
 
-  /**
-   * Every flushed row in write order, duplicates per call key included: the
-   * input aggregation loads into DuckDB.
-   */
+  /** Return every flushed row in write order, duplicates per call key included. */
   readRawResults(testId: string): Promise<TestResult[]> {
     const record = this.#tests.get(testId);
     return Promise.resolve(record ? structuredClone(record.results) : []);
@@ -149,13 +146,13 @@ export class MemoryStore implements Store {
     return Promise.resolve(calls);
   }
 
-  /** Always undefined: results stay in memory. */
+  /** Return undefined, because results stay in memory. */
   resultFiles(_testId: string): Promise<string[] | undefined> {
     return Promise.resolve(undefined);
   }
 
   /**
-   * Store comparison pairs; a pair whose id is already stored is kept as it
+   * Store comparison pairs. A pair whose id is already stored is kept as it
    * was, so calling again after a resume adds only the new pairs.
    *
    * @throws {TestNotFoundError} When the test is not stored.
@@ -179,7 +176,7 @@ export class MemoryStore implements Store {
   }
 
   /**
-   * Store a rating. The idempotency key is scoped to the test; a repeated key
+   * Store a rating. The idempotency key is scoped to the test. A repeated key
    * returns the stored rating with `created: false` even when the new payload
    * differs, so callers that must reject a changed payload compare the two.
    *
@@ -219,7 +216,7 @@ export class MemoryStore implements Store {
     return Promise.resolve(report && structuredClone(report.json));
   }
 
-  /** The stored Markdown report, or undefined before `putReport`. */
+  /** Read the stored Markdown report; undefined before `putReport`. */
   getReportMarkdown(testId: string): Promise<string | undefined> {
     return Promise.resolve(this.#tests.get(testId)?.report?.markdown);
   }
@@ -245,8 +242,8 @@ function settle<T>(work: () => T): Promise<T> {
   }
 }
 
-function assertSameTest(testId: string, actual: string, what: string): void {
+function assertSameTest(testId: string, actual: string, subject: string): void {
   if (actual !== testId) {
-    throw new TypeError(`Invalid ${what}: its test_id "${actual}" is not "${testId}"`);
+    throw new TypeError(`Invalid ${subject}: its test_id "${actual}" is not "${testId}"`);
   }
 }

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import type { DuckDBInstance } from "@duckdb/node-api";
 import type { TestResult } from "../schema/mod.ts";
 import { syncDirectory, tempPathFor } from "./atomic_file.ts";
@@ -44,7 +44,7 @@ export async function listPartFiles(directory: string): Promise<string[]> {
 export async function lastPartSequence(directory: string): Promise<number> {
   let last = -1;
   for (const path of await listPartFiles(directory)) {
-    const match = PART_FILE_PATTERN.exec(path.slice(path.lastIndexOf("/") + 1));
+    const match = PART_FILE_PATTERN.exec(basename(path));
     if (match) last = Math.max(last, Number(match[1]));
   }
   return last;

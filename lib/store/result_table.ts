@@ -6,9 +6,9 @@
  *
  * Storage types: ids and text are VARCHAR, counts are BIGINT (`repeat` and
  * `attempts` are INTEGER), milliseconds, rates and USD are DOUBLE, flags are
- * BOOLEAN. `started_at` and `finished_at` are VARCHAR holding the ISO 8601 UTC
- * string the provider wrote, so values round-trip exactly; cast them with
- * `CAST(finished_at AS TIMESTAMPTZ)` to compute with them.
+ * BOOLEAN. `started_at` and `finished_at` are VARCHAR containing the ISO 8601
+ * UTC string the provider wrote, so values round-trip exactly. To compute with
+ * them, cast them with `CAST(finished_at AS TIMESTAMPTZ)`.
  *
  * @module
  */
@@ -127,7 +127,8 @@ function appendValue(appender: DuckDBAppender, name: keyof TestResult, value: un
 /**
  * Build a parenthesized subquery over Parquet part files with the result
  * columns plus a write-order column: a struct of (file name, row number) that
- * orders rows by file, then by position, so name part files in write order.
+ * orders rows by file, then by position. Part file names must therefore sort
+ * in write order.
  *
  * @throws {RangeError} When `files` is empty, because DuckDB rejects an empty file list.
  */

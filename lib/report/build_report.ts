@@ -1,6 +1,6 @@
 /**
  * Builds the report JSON of a test from its per-arm metrics: a summary, the
- * metrics table data, and a careful cost and latency analysis that names the
+ * metrics table data, and a cost and latency analysis. The analysis names the
  * arm ahead by point estimate but no winner, because no significance test is
  * run here. The statistics layer adds tested winners and its own sections
  * through {@linkcode ReportAdditions}.
@@ -18,6 +18,7 @@ import {
   type TestState,
   type Winner,
 } from "../schema/mod.ts";
+import { byArmId } from "../stats/aggregate.ts";
 import { QUANTILE_METHOD } from "../stats/quantile.ts";
 import { formatCount, formatMs, formatPercent, formatUsd } from "./format.ts";
 
@@ -33,7 +34,7 @@ export const ReportSectionSchema = z.strictObject({
 });
 export type ReportSection = z.infer<typeof ReportSectionSchema>;
 
-/** What another layer adds to a report. */
+/** Winners, sections and rating data another layer adds to a report. */
 export interface ReportAdditions {
   /** Verdicts that replace the descriptive one of the same metric. */
   winners?: Winner[];
@@ -87,10 +88,7 @@ export function buildReport(
     throw new RangeError(`Invalid ratingCount ${ratingCount}: expected a non-negative integer`);
   }
 
-  const arms = [...metrics].sort((
-    a,
-    b,
-  ) => (a.arm_id < b.arm_id ? -1 : a.arm_id > b.arm_id ? 1 : 0));
+  const arms = [...metrics].sort(byArmId);
   const simulated = arms.some((arm) => arm.simulated_n > 0);
   const descriptive = [
     qualityWinner(ratingCount),

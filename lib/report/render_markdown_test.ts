@@ -3,33 +3,22 @@ import type { AggregateMetrics } from "../schema/mod.ts";
 import { draftState, sampleTest } from "../store/_testing.ts";
 import { buildReport } from "./build_report.ts";
 import { renderMarkdown } from "./render_markdown.ts";
+import { armMetrics } from "./_testing.ts";
 
+/** Metrics of 200 calls, with figures that exercise rounding. */
 function metrics(armId: string, overrides: Partial<AggregateMetrics> = {}): AggregateMetrics {
-  const [variant, model] = armId.split("/") as [string, string];
-  return {
-    arm_id: armId,
-    variant_id: variant,
-    model_id: model,
+  return armMetrics(armId, {
     n: 200,
     errors: 4,
-    error_rate: 0.02,
     latency_n: 196,
     latency_mean_ms: 150.04,
     latency_p50_ms: 120.26,
-    latency_p95_ms: 300,
-    latency_p99_ms: 450,
     prompt_tokens_sum: 20_000,
     completion_tokens_sum: 4_000,
-    total_tokens_sum: 24_000,
-    prompt_tokens_mean: 102,
-    completion_tokens_mean: 20.4,
     cost_usd_total: 1.234,
     cost_per_1k_calls_usd: 6.3,
-    cost_unknown_n: 0,
-    from_cache_n: 0,
-    simulated_n: 0,
     ...overrides,
-  };
+  });
 }
 
 function tableRow(markdown: string, armId: string): string[] {

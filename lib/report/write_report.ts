@@ -19,7 +19,7 @@ import type { Store } from "../store/store.ts";
 import { buildReport, type Report, type ReportAdditions } from "./build_report.ts";
 import { renderMarkdown } from "./render_markdown.ts";
 
-/** What a {@linkcode ReportExtension} receives. */
+/** Input of a {@linkcode ReportExtension}. */
 export interface ReportContext {
   store: Store;
   test: ABTest;
@@ -126,7 +126,7 @@ export async function writeReport(
   return { report, markdown };
 }
 
-/** The store's own DuckDB instance when it has one (`FsStore`), so no second instance starts. */
+/** Return the store's own DuckDB instance when it has one (`FsStore`), so no second instance starts. */
 async function storeDuckdb(store: Store): Promise<DuckDBInstance | undefined> {
   const candidate = store as Store & { duckdb?: () => Promise<DuckDBInstance> };
   return typeof candidate.duckdb === "function" ? await candidate.duckdb() : undefined;

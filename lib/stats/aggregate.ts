@@ -38,8 +38,8 @@ export interface AggregateOptions {
 
 /**
  * The aggregation query over a relation of one row per call key. Latency
- * statistics use successful calls not served from the response cache; token
- * means use calls that reported the count; cost per 1,000 calls is 1,000
+ * statistics use successful calls not served from the response cache. Token
+ * means use the calls that reported the count. Cost per 1,000 calls is 1,000
  * times the mean over calls with a known cost.
  */
 const METRICS_SQL = `
@@ -71,9 +71,9 @@ ORDER BY arm_id`;
 
 /**
  * Compute per-arm metrics: n, errors and error rate, latency mean and exact
- * p50 / p95 / p99 (DuckDB `quantile_cont`, named by `QUANTILE_METHOD`), token sums and means, known
- * cost total and per 1,000 calls, and the counts of unknown-cost, cached and
- * simulated calls.
+ * p50 / p95 / p99, token sums and means, known cost total and per 1,000
+ * calls, and the counts of unknown-cost, cached and simulated calls. The
+ * percentiles use DuckDB's `quantile_cont`, which `QUANTILE_METHOD` names.
  *
  * `cost_unknown_n` counts successful calls without a cost; failed calls
  * usually have no usage, so they are not counted as unknown.
@@ -103,10 +103,7 @@ export async function aggregateResults(
   for (const arm of options.arms ?? []) {
     if (!byArm.has(arm.id)) byArm.set(arm.id, emptyMetrics(arm));
   }
-  return [...byArm.values()].sort((
-    a,
-    b,
-  ) => (a.arm_id < b.arm_id ? -1 : a.arm_id > b.arm_id ? 1 : 0));
+  return [...byArm.values()].sort(byArmId);
 }
 
 async function queryMetrics(
@@ -176,4 +173,10 @@ function emptyMetrics(arm: ArmRef): AggregateMetrics {
     from_cache_n: 0,
     simulated_n: 0,
   };
+}
+
+/** Order metrics by arm id in UTF-16 code-unit order, which matches DuckDB's order for ASCII ids. */
+export function byArmId(a: { arm_id: string }, b: { arm_id: string }): number {
+  if (a.arm_id === b.arm_id) return 0;
+  return a.arm_id < b.arm_id ? -1 : 1;
 }

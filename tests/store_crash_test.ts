@@ -32,7 +32,7 @@ Deno.test("FsStore survives a killed writer", async () => {
     assert.ok(parts >= PARTS_BEFORE_KILL, `only ${parts} part files after ${WAIT_MS} ms`);
     assert.equal(status.signal, "SIGKILL");
 
-    // Every visible part file is whole: DuckDB reads each, and each holds one full chunk.
+    // Every visible part file is whole: DuckDB reads each, and each contains one full chunk.
     const store = new FsStore({ root });
     const files = await store.resultFiles("t1");
     const rows = await store.readResults("t1");

@@ -10,9 +10,9 @@
 import { FsStore } from "../lib/store/fs_store.ts";
 import { draftState, resultRow, sampleTest } from "../lib/store/_testing.ts";
 
-/** Rows written at most, so the child stops even if nobody kills it. */
+/** Maximum rows written, so the child stops even when the test fails to kill it. */
 const MAX_ROWS = 200_000;
-/** Run time at most in milliseconds, for the same reason. */
+/** Maximum run time in milliseconds, for the same reason. */
 const MAX_RUN_MS = 30_000;
 /** Rows per part file; small so that parts are written often. */
 export const CHUNK_ROWS = 50;

@@ -64,9 +64,9 @@ function expectedMetrics(rows: TestResult[]): AggregateMetrics[] {
 }
 
 /**
- * Rows for four arms: short/m1 with varied latencies, nulls, cache rows and a
- * retried error; short/m2 with unknown costs; long/m1 with only errors;
- * long/m2 with a single row.
+ * Build rows for four arms. short/m1 has varied latencies, nulls, cache rows
+ * and a retried error. short/m2 has unknown costs, long/m1 only errors, and
+ * long/m2 a single row.
  */
 function fixtureRows(): { raw: TestResult[]; latest: TestResult[] } {
   const latest: TestResult[] = [];

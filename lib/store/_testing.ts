@@ -114,7 +114,7 @@ export function errorRow(key: RowKey = {}, overrides: Partial<TestResult> = {}):
   });
 }
 
-/** Timers that fire only through `fire()`, with a record of the delays asked for. */
+/** Timers that fire only through `fire()`, with a record of the requested delays. */
 export class ManualTimers implements FlushTimers {
   readonly #pending = new Map<number, { callback: () => void; delayMs: number }>();
   #nextId = 1;

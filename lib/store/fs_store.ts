@@ -269,10 +269,16 @@ export class FsStore implements Store {
     if (this.#closed) return;
     this.#closed = true;
 
-    await Promise.all([...this.#sinks].map((sink) => sink.close()));
+    // Sinks first, because their final flush needs the DuckDB instance. Every
+    // resource is released even when one fails; the first failure is thrown.
+    const outcomes = await Promise.allSettled([...this.#sinks].map((sink) => sink.close()));
     const logs = [...this.#comparisons.values(), ...this.#ratings.values()];
-    await Promise.all(logs.map(async (log) => (await log).close()));
-    if (this.#db !== undefined) (await this.#db).closeSync();
+    outcomes.push(...await Promise.allSettled(logs.map(async (log) => (await log).close())));
+    const db = await this.#db?.catch(() => undefined);
+    db?.closeSync();
+
+    const failure = outcomes.find((outcome) => outcome.status === "rejected");
+    if (failure !== undefined) throw failure.reason;
   }
 
   #duckdb(): Promise<DuckDBInstance> {
@@ -282,6 +288,7 @@ export class FsStore implements Store {
 
   /** Run a query over the latest result per call key; empty when no part file exists. */
   async #queryLatest(testId: string, columns: string): Promise<Record<string, unknown>[]> {
+    this.#assertOpen();
     const files = await this.resultFiles(testId);
     if (files.length === 0) return [];
 

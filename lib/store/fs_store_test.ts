@@ -326,3 +326,22 @@ Deno.test("FsStore stores the report", async () => {
     await assert.rejects(store.putReport("t1", { ...report, test_id: "t2" }, ""), TypeError);
   });
 });
+
+Deno.test("FsStore close flushes open sinks", async () => {
+  const root = await Deno.makeTempDir({ prefix: "ablab_fs_store_" });
+  try {
+    const store = new FsStore({ root, timers: new ManualTimers() });
+    await store.createTest(sampleTest(), draftState());
+    const sink = await store.openResults("t1");
+    await sink.write(resultRow());
+    await store.close();
+
+    await assert.rejects(store.readResults("t1"), { message: /it is closed/ });
+    await assert.rejects(sink.write(resultRow()), { message: /is closed/ });
+    const reopened = new FsStore({ root });
+    assert.equal((await reopened.readResults("t1")).length, 1);
+    await reopened.close();
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});

@@ -190,8 +190,9 @@ export async function runTest(test: ABTest, options: RunOptions): Promise<RunSum
 
   // One finished call: call the provider, price it, write the row.
   const execute = async (call: PlannedCall): Promise<void> => {
+    // A call still queued in p-limit when the run stops is not made at all.
     const model = call.arm.model;
-    if (hard.signal.aborted || state.stoppedModels.has(model.id)) return;
+    if (stopRequested() || failure !== undefined || state.stoppedModels.has(model.id)) return;
 
     const startedAt = new Date();
     let row: TestResult;

@@ -10,7 +10,7 @@ import { type Logger, nullLogger } from "../log.ts";
 import type { ReportExtension } from "../report/write_report.ts";
 import { TestExistsError, TestNotFoundError } from "../store/errors.ts";
 import type { Store } from "../store/store.ts";
-import { PairIndex, type ServerContext } from "./context.ts";
+import { PairIndex, type ServerContext, TestCache } from "./context.ts";
 import { checkWriteAccess, ClientRateLimiter, CsrfTokens, type RateLimitOptions } from "./guard.ts";
 import { errorResponse, HttpError } from "./http_error.ts";
 import { Router } from "./router.ts";
@@ -89,6 +89,7 @@ export function createApp(options: AppOptions): App {
     maxRatingBytes: options.maxRatingBytes ?? 64 * 1024,
     env: options.env ?? {},
     pairs: new PairIndex(options.store),
+    tests: new TestCache(options.store),
     reportExtensions: options.reportExtensions ?? [],
   };
   const router = new Router<ServerContext>().add(

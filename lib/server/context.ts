@@ -7,7 +7,7 @@
 import type { Controller } from "../controller/controller.ts";
 import type { Logger } from "../log.ts";
 import type { ReportExtension } from "../report/write_report.ts";
-import type { ComparisonPair } from "../schema/mod.ts";
+import type { ABTest, ComparisonPair } from "../schema/mod.ts";
 import type { Store } from "../store/store.ts";
 import type { CsrfTokens } from "./guard.ts";
 import type { RunManager } from "./runs.ts";
@@ -26,6 +26,8 @@ export interface ServerContext {
   /** Environment the judge's provider reads API keys from. */
   env: Readonly<Record<string, string | undefined>>;
   pairs: PairIndex;
+  /** Stored tests by id; a test does not change after it is created. */
+  tests: TestCache;
   /** Report extensions run before the comparison layer's own sections. */
   reportExtensions: readonly ReportExtension[];
 }
@@ -74,5 +76,33 @@ export class PairIndex {
       if (!this.#byTest.has(testId)) await this.forTest(testId);
     }
     return this.#testOf.get(comparisonId);
+  }
+}
+
+/**
+ * Stored tests by id, read once. Tests are written once by `createTest` and
+ * never changed, so a cached copy stays valid; misses are not cached, so a
+ * test created later is found.
+ */
+export class TestCache {
+  #store: Store;
+  #tests = new Map<string, Promise<ABTest | undefined>>();
+
+  constructor(store: Store) {
+    this.#store = store;
+  }
+
+  /** The stored test, or undefined when none has the id. */
+  get(testId: string): Promise<ABTest | undefined> {
+    let test = this.#tests.get(testId);
+    if (test === undefined) {
+      test = this.#store.getTest(testId);
+      this.#tests.set(testId, test);
+      test.then(
+        (found) => found === undefined && this.#tests.delete(testId),
+        () => this.#tests.delete(testId),
+      );
+    }
+    return test;
   }
 }

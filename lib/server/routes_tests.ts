@@ -31,7 +31,7 @@ export function testIdParam(match: RouteMatch): string {
 
 /** Load a stored test. @throws {HttpError} 404 when the id is unknown. */
 export async function requireTest(context: ServerContext, testId: string): Promise<ABTest> {
-  const test = await context.store.getTest(testId);
+  const test = await context.tests.get(testId);
   if (test === undefined) throw new HttpError(404, `test "${testId}" not found`);
   return test;
 }
@@ -115,7 +115,7 @@ export function testRoutes(): R[] {
       handler: async (_request, _match, context) => {
         const states = await context.controller.list();
         const tests = await Promise.all(states.map(async (state) => {
-          const test = await context.store.getTest(state.test_id);
+          const test = await context.tests.get(state.test_id);
           return {
             test_id: state.test_id,
             name: test?.name ?? state.test_id,

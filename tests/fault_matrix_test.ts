@@ -50,7 +50,7 @@ function faultTest(openaiBaseUrl: string, anthropicUrl: string): ABTest {
   });
 }
 
-/** A store whose sinks also count every row written per call key. */
+/** Wrap a store so its sinks also record every row written, per call key. */
 function countingStore(inner: Store, counts: Map<string, TestResult[]>): Store {
   return new Proxy(inner, {
     get(target, property, receiver) {
@@ -132,7 +132,8 @@ Deno.test({
         attemptsTotal += row!.attempts;
         if (row!.error_class === null) {
           successes++;
-          assert.ok(row!.output !== null && row!.output.startsWith("reply to"), key);
+          assert.ok(row!.output !== null, key);
+          assert.ok(row!.output.startsWith("reply to"), key);
         } else {
           assert.equal(row!.attempts, MAX_ATTEMPTS, `${key}: ${row!.error_message}`);
         }
@@ -140,8 +141,8 @@ Deno.test({
       assert.equal(summary.errors, 2000 - successes);
       assert.equal(summary.retries, attemptsTotal - 2000);
 
-      // The server saw at most one request per attempt. It sees fewer when an
-      // attempt times out before the SDK sends it, which a stalled machine causes.
+      // The server received at most one request per attempt. It receives fewer when
+      // an attempt times out before the SDK sends it, which a stalled machine causes.
       const timeouts = logger.lines.filter((line) =>
         line.message === "retrying provider call" && /timed out/.test(String(line.fields?.error))
       ).length;

@@ -43,7 +43,7 @@ interface CacheEntry {
  * requests of different tests share entries.
  *
  * NOTE: the simulated provider's output also depends on the test seed and the
- * call key, which are not in the key; enable the cache for real providers.
+ * call key, which are not in the key. Enable the cache for real providers only.
  */
 export class ResponseCache {
   readonly dir: string;

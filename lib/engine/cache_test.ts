@@ -47,7 +47,7 @@ function response(output: string): CallResponse {
   };
 }
 
-/** A provider that counts calls and answers after a short delay. */
+/** A provider that counts calls and returns a response after a short delay. */
 function countingProvider(fail = false): Provider & { calls: number } {
   const provider = {
     name: "counting",

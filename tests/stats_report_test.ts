@@ -96,7 +96,8 @@ Deno.test("stats report checks split traffic", async () => {
   const skewed = results.filter((result) => result.arm_id !== dropped || kept++ < 1);
   skewed.push(...extraCases(skewed, "abstract/gpt-4o-mini", 60));
   const checked = statsSections(test, { results: skewed, pairs: [], ratings: [] }, FAST);
-  assert.ok(checked.data.srm.applicable && checked.data.srm.mismatch, "SRM flagged");
+  assert.equal(checked.data.srm.applicable, true);
+  assert.equal(checked.data.srm.applicable && checked.data.srm.mismatch, true, "SRM flagged");
   assert.match(checked.data.recommendation, /not trustworthy/);
   assert.ok(checked.winners.every((winner) => winner.arm_id === null));
 });

@@ -6,6 +6,8 @@
  */
 import type { ArmComparison } from "../stats/compare_arms.ts";
 
+import type { PairwiseTest } from "../stats/pairwise_tests.ts";
+import type { Percentile } from "../stats/quantile.ts";
 import type { DimensionStatistics } from "../stats/rating_stats.ts";
 import { formatP } from "../stats/winner.ts";
 import type { ReportSection } from "./build_report.ts";
@@ -121,8 +123,8 @@ function variantIntervals(data: StatsData): string {
       code(arm.arm_id),
       formatCount(arm.latency_n),
       `${ms(arm.latency_median.estimate)} ${interval(arm.latency_median.ci, ms)}`,
-      p95 ? ms(p95.value) + (p95.warning ? " †" : "") : "—",
-      p99 ? ms(p99.value) + (p99.warning ? " †" : "") : "—",
+      percentileCell(p95),
+      percentileCell(p99),
       formatCount(arm.cost_n),
       `${usd(arm.cost_mean.estimate)} ${interval(arm.cost_mean.ci, usd)}`,
       rate ? `${number(rate.win_rate)} ${interval(rate.win_rate_ci, number)} (n=${rate.n})` : "—",
@@ -176,7 +178,7 @@ function pairwise(data: StatsData): string {
         String(pair.both_bad),
         `${number(pair.win_rate)} ${interval(pair.win_rate_ci, number)}`,
         formatP(pair.p_value),
-        test ? formatP(test.p_adjusted) + (test.significant ? " *" : "") : "—",
+        correctedCell(test),
       ];
       lines.push(`| ${cells.join(" | ")} |`);
     }
@@ -243,7 +245,7 @@ function comparisonTable(
         ? `Wilcoxon, paired (${c.test_method})`
         : `Mann-Whitney (${c.test_method})`,
       formatP(c.p_value),
-      test ? formatP(test.p_adjusted) + (test.significant ? " *" : "") : "—",
+      correctedCell(test),
     ];
     lines.push(`| ${cells.join(" | ")} |`);
   }
@@ -282,11 +284,12 @@ function ranking(data: StatsData): string {
         number(fit.nu)
       }.`,
     );
-    if (!fit.mle_exists) {
+    if (fit.nu === Infinity) {
+      lines.push("Every verdict was a tie, so ν is infinite and all strengths are equal.");
+    } else if (!fit.mle_exists) {
       lines.push(
-        `The maximum likelihood estimate does not exist for these verdicts (an arm never lost, ` +
-          `never won, or every verdict was a tie), so strengths come from a fit with ridge ` +
-          `penalty λ = ${fit.penalty}.`,
+        `The maximum likelihood estimate does not exist for these verdicts (an arm never lost ` +
+          `or never won), so strengths come from a fit with ridge penalty λ = ${fit.penalty}.`,
       );
     }
     lines.push("");
@@ -322,6 +325,20 @@ function srmStatusLine(data: StatsData): string {
       "traffic in the configured ratio, so the comparison is not trustworthy.";
   }
   return `Traffic split check passed (p = ${formatP(check.p_value)}).`;
+}
+
+/** Formats a percentile, marked with † when its sample is too small. */
+function percentileCell(percentile: Percentile | undefined): string {
+  if (!percentile) return "—";
+  const mark = percentile.warning ? " †" : "";
+  return ms(percentile.value) + mark;
+}
+
+/** Formats a corrected p-value, marked with * when significant. */
+function correctedCell(test: PairwiseTest | undefined): string {
+  if (!test) return "—";
+  const mark = test.significant ? " *" : "";
+  return formatP(test.p_adjusted) + mark;
 }
 
 function code(text: string): string {

@@ -6,7 +6,11 @@
 import { quantileSorted, sortNumbers } from "./quantile.ts";
 import { createRandom, randomInt } from "./random.ts";
 
-/** Resamples drawn by default; enough for stable 95% percentile bounds at two decimals. */
+/**
+ * Resamples drawn by default. The Monte Carlo error of the bounds shrinks
+ * with the square root of this count, so raise it when bounds must be stable
+ * to more digits.
+ */
 export const DEFAULT_RESAMPLES = 2000;
 
 /** Options of `bootstrapDifference`. */

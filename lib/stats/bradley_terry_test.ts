@@ -26,7 +26,8 @@ Deno.test("rankArms() intervals cover the estimates", () => {
   const ranking = rankArms(["a", "b", "c"], data, { seed: 1, resamples: 500 });
   for (const arm of ranking.arms) {
     const [low, high] = arm.strength_ci!;
-    assert.ok(low <= arm.strength! && arm.strength! <= high, `${arm.arm_id}: ${arm.strength}`);
+    assert.ok(low <= arm.strength!, `${arm.arm_id}: lower ${low} above ${arm.strength}`);
+    assert.ok(arm.strength! <= high, `${arm.arm_id}: upper ${high} below ${arm.strength}`);
   }
 });
 

@@ -5,8 +5,8 @@
  *   P(i beats j) = π_i / D,  P(tie) = ν √(π_i π_j) / D,  D = π_i + π_j + ν √(π_i π_j).
  *
  * The log-likelihood is concave in (log π, log ν), so Newton's method with a
- * backtracking line search finds the maximum; strengths are reported as
- * log π centred to mean 0 over the arms that have comparisons.
+ * backtracking line search finds the maximum. Strengths are reported as
+ * log π, centred to mean 0 over the arms that have comparisons.
  *
  * @module
  */
@@ -27,9 +27,10 @@ export interface PairOutcome {
 export const FALLBACK_PENALTY = 0.1;
 /**
  * Largest sampling variance of a parameter (from the inverse observed
- * information) taken as a finite estimate. A diverging fit stops where the
- * gradient is tiny but so is the curvature, so its variances explode; real
- * estimates from even two comparisons stay far below 1e4 (a standard error of 100).
+ * information) accepted as a finite estimate. A diverging fit stops where both
+ * the gradient and the curvature are tiny, so its variances explode. A finite
+ * estimate from a few comparisons has a variance of order 1, far below this
+ * bound (a standard error of 100). The bound is a judgement, not a derived limit.
  */
 const DIVERGENCE_VARIANCE = 1e4;
 /** Stop when the largest gradient component falls below this. */
@@ -46,7 +47,10 @@ export interface DavidsonFit {
   log_likelihood: number;
   /** Ridge penalty λ on the centred strengths: λ/2 Σ (β - mean β)². 0 for plain maximum likelihood. */
   penalty: number;
-  /** False when an arm won or lost every comparison, so the plain MLE is infinite and the penalty was used. */
+  /**
+   * False when the plain maximum likelihood estimate is infinite (an arm won
+   * or lost every comparison, or the fit diverged), so the penalty was used.
+   */
   mle_exists: boolean;
   converged: boolean;
   iterations: number;
@@ -97,15 +101,14 @@ export function fitDavidson(
   }
   const cells = [...counts.values()];
 
+  // Without two compared arms, or with ties only, nothing is fitted and no penalty applies.
   const strengths = new Array<number>(armCount).fill(Number.NaN);
-  let mleExists = m >= 2 && isStronglyConnected(m, cells);
-  let penalty = options.penalty ?? (mleExists ? 0 : FALLBACK_PENALTY);
   if (m < 2) {
     return {
       strengths,
       nu: Number.NaN,
       log_likelihood: 0,
-      penalty,
+      penalty: 0,
       mle_exists: false,
       converged: true,
       iterations: 0,
@@ -118,13 +121,15 @@ export function fitDavidson(
       strengths,
       nu: Infinity,
       log_likelihood: 0,
-      penalty,
+      penalty: 0,
       mle_exists: false,
       converged: true,
       iterations: 0,
     };
   }
 
+  let mleExists = isStronglyConnected(m, cells);
+  let penalty = options.penalty ?? (mleExists ? 0 : FALLBACK_PENALTY);
   let fit = newton(m, cells, ties > 0, penalty);
   if (penalty === 0 && !(fit.maxVariance < DIVERGENCE_VARIANCE)) {
     // Strong connectivity is necessary but not sufficient with ties (a sweep

@@ -12,7 +12,7 @@ export interface MannWhitneyResult {
   u: number;
   /** Two-sided p-value; NaN when either sample is empty. */
   p_value: number;
-  /** How the p-value was computed. */
+  /** Method of the p-value: the exact null distribution or the normal approximation. */
   method: "exact" | "asymptotic";
   /** Probability that a value of x exceeds a value of y, ties counting half: U / (n1 * n2). */
   common_language_effect: number;
@@ -20,9 +20,10 @@ export interface MannWhitneyResult {
 
 /**
  * Runs a two-sided Mann-Whitney U test and chooses the method as SciPy 1.10's
- * `mannwhitneyu(method="auto")` does: exact when either sample has at most 8
- * values and no value repeats, otherwise the normal approximation with the
- * tie-corrected variance and a continuity correction of 0.5.
+ * `mannwhitneyu(method="auto")` does. The exact null distribution is used when
+ * either sample has at most 8 values and no value repeats. Otherwise the test
+ * uses the normal approximation with the tie-corrected variance and a
+ * continuity correction of 0.5.
  *
  * @param x First sample, finite numbers.
  * @param y Second sample, finite numbers.
@@ -83,7 +84,7 @@ export function exactUpperTail(u: number, m: number, n: number): number {
   const counts = new Float64Array(degree + 1);
   counts[0] = 1;
 
-  // After step i the array holds [large + i choose i]_q: multiply by
+  // After step i the array contains [large + i choose i]_q: multiply by
   // (1 - q^(large + i)) and then divide by (1 - q^i).
   for (let i = 1; i <= small; i++) {
     const shift = large + i;

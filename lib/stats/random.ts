@@ -9,9 +9,9 @@
 export type RandomSource = () => number;
 
 /**
- * Creates a xoshiro128** generator whose 128-bit state is filled from the seed
- * by SplitMix32. xoshiro128** passes BigCrush and has period 2^128 - 1; 32-bit
- * integer arithmetic keeps it identical on every JavaScript engine.
+ * Creates a xoshiro128** generator (Blackman and Vigna) whose 128-bit state is
+ * filled from the seed by a SplitMix32 step. It uses only 32-bit integer
+ * arithmetic, so a seed gives the same sequence on every JavaScript engine.
  *
  * @param seed Any integer; only its low 32 bits are used.
  * @returns A function that returns the next uniform number in [0, 1).

@@ -38,7 +38,9 @@ Deno.test("simulateRatings() favours the stronger arm", () => {
     else yWins++;
   });
   assert.ok(xWins > 3 * yWins, `x ${xWins}, y ${yWins}`);
-  assert.ok(bothBad > 5 && bothBad < 40, `both bad ${bothBad}`);
+  // About 5% of 400 verdicts, so 20 is expected.
+  assert.ok(bothBad > 5, `both bad ${bothBad}`);
+  assert.ok(bothBad < 40, `both bad ${bothBad}`);
 });
 
 Deno.test("simulateRatings() rejects invalid rates", () => {

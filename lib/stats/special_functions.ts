@@ -2,11 +2,11 @@
  * Special functions behind the distribution functions: log-gamma and the
  * regularized incomplete gamma and beta functions.
  *
- * Accuracy: about 1e-14 relative for `logGamma` (Lanczos, g = 7, 9 terms) and
- * about 1e-13 absolute for the incomplete functions over the arguments the
- * statistics use (series and Lentz continued fractions iterated to 1e-16
- * relative change). The reference tests in `tests/stats_reference/` compare
- * them with SciPy to 1e-10.
+ * `logGamma` uses the Lanczos sum (g = 7, 9 terms). The incomplete functions
+ * use a power series or Lentz's continued fraction, iterated until the
+ * relative change is below 1e-16. The reference tests in
+ * `tests/stats_reference/` check all of them against SciPy to 1e-10 relative
+ * over the arguments listed there.
  *
  * @module
  */

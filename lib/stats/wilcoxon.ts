@@ -27,12 +27,12 @@ export interface WilcoxonResult {
 /**
  * Runs a two-sided Wilcoxon signed-rank test on paired differences. Zero
  * differences are dropped (`zero_method="wilcox"`). The exact null
- * distribution is used when at most 50 differences remain and none was zero
- * and no two absolute differences tie; otherwise the normal approximation with
- * the tie-corrected variance and no continuity correction. This matches SciPy
- * 1.10's `wilcoxon(d, method=...)` called with that method. SciPy 1.10's own
- * `auto` keeps the exact method when absolute differences tie, truncating R+
- * to an integer; ablab uses the approximation there instead.
+ * distribution is used when at most 50 differences remain, none was zero and
+ * no two absolute differences tie. Otherwise the test uses the normal
+ * approximation with the tie-corrected variance and no continuity correction.
+ * This matches SciPy 1.10's `wilcoxon(d, method=...)` called with that method.
+ * SciPy 1.10's own `auto` keeps the exact method when absolute differences
+ * tie, truncating R+ to an integer, but ablab uses the approximation there.
  *
  * @param differences Per-pair differences x - y, finite numbers.
  * @returns The statistic, R+, the two-sided p-value and the method used.

@@ -25,7 +25,8 @@ export interface SampleSizeEstimate {
   additional: number | null;
   /**
    * Total needed at the Bonferroni level alpha / m for the m tests of the
-   * report, the strictest level the correction can apply; null when the effect is 0.
+   * report, which is the strictest level the correction can apply. Null when
+   * the effect is 0.
    */
   needed_corrected: number | null;
   /** needed_corrected - current, at least 0. */
@@ -69,7 +70,7 @@ export interface WinnerOptions {
 /**
  * Names a winner for quality, cost and latency. An arm wins a metric only
  * when its corrected test against every other arm with data is significant
- * in its favour. Otherwise the verdict says there is no significant
+ * in its favour. Otherwise the verdict states that there is no significant
  * difference and estimates the data needed for the leader's closest rival.
  *
  * @param inputs Corrected tests and the statistics behind them.
@@ -151,8 +152,10 @@ function verdictFor(
     test,
     size: estimateSampleSize(metric, inputs, test),
   }));
-  const demand = (size: SampleSizeEstimate | null) =>
-    size === null ? -1 : size.needed === null ? Infinity : size.needed;
+  const demand = (size: SampleSizeEstimate | null) => {
+    if (size === null) return -1;
+    return size.needed ?? Infinity;
+  };
   const { test: closest, size: sampleSize } = candidates
     .sort((x, y) => demand(y.size) - demand(x.size) || y.test.p_adjusted - x.test.p_adjusted)[0]!;
   const rival = closest.arm_a === leader ? closest.arm_b : closest.arm_a;

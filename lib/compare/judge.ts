@@ -41,7 +41,7 @@ export interface RunJudgeOptions {
   now?: () => Date;
 }
 
-/** What one judge run did. */
+/** Counts and cost of one judge run. */
 export interface JudgeSummary {
   /** `judge:<model id>`. */
   rater_id: string;

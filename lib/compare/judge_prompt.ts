@@ -1,7 +1,7 @@
 /**
- * What an LLM judge is sent and how its answer is read: the messages for one
- * presentation order, the strict JSON verdict, the combination of the two
- * orders, and the comment that keeps both raw verdicts with the rating.
+ * Judge prompts and verdicts: the messages for one presentation order, the
+ * strict JSON verdict parser, the combination of the two orders, and the
+ * comment that keeps both raw verdicts with the rating.
  *
  * @module
  */
@@ -20,7 +20,7 @@ export interface JudgeOrders {
   ba: Verdict;
 }
 
-/** What the judge compares in one presentation order. */
+/** Inputs of the judge prompt for one presentation order. */
 export interface JudgeInput {
   rubric: string;
   dimensions: readonly RatingDimension[];
@@ -75,7 +75,7 @@ export function buildJudgeMessages(input: JudgeInput): Message[] {
 }
 
 /**
- * Parse a judge's answer: a JSON object with a choice for every dimension.
+ * Parse a judge's output: a JSON object with a choice for every dimension.
  * A Markdown code fence around the object is accepted; keys other than the
  * dimension ids (a `reason`, say) are ignored.
  *

@@ -42,8 +42,8 @@ export function comparisonId(
 }
 
 /**
- * Build the comparison pairs for every case and repeat that two arms both
- * answered successfully.
+ * Build the comparison pairs for every case and repeat where two arms both
+ * have a successful result.
  *
  * Sides are balanced per arm pair: units are visited in an order drawn from
  * the test's seed, and each new pair puts on the left the arm that has been

@@ -29,7 +29,8 @@ Deno.test("positionBias() counts left wins per rater kind", () => {
   assert.equal(human!.left_win_rate, 0.75);
   // scipy.stats.binomtest(30, 40).pvalue, scipy 1.17.1: 0.0022214337732293643.
   assert.ok(Math.abs(human!.p_value! - 0.0022214337732293643) < 1e-12, String(human!.p_value));
-  assert.ok(human!.ci_low! > 0.59 && human!.ci_high! < 0.86);
+  assert.ok(human!.ci_low! > 0.59, String(human!.ci_low));
+  assert.ok(human!.ci_high! < 0.86, String(human!.ci_high));
   assert.equal(judge!.rater_kind, "judge");
   assert.equal(judge!.left_wins, 0);
 });

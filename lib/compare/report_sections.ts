@@ -35,7 +35,7 @@ export function ratingSections(
 }
 
 /**
- * A `writeReport` extension that adds {@linkcode ratingSections}.
+ * Create a `writeReport` extension that adds {@linkcode ratingSections}.
  *
  * @example
  * ```ts

@@ -55,7 +55,7 @@ export async function startTestServer(options: Partial<AppOptions> = {}): Promis
   };
 }
 
-/** An experiment file with two variants, two instant simulated models, a judge and six cases. */
+/** Build an experiment file with two variants, two instant simulated models, a judge and six cases. */
 export function experimentYaml(id = "api-demo"): string {
   const cases = Array.from(
     { length: 6 },

@@ -1,6 +1,6 @@
 /**
- * What every route handler shares: storage, the controller, background runs,
- * limits and caches of comparison pairs.
+ * State shared by every route handler: storage, the controller, background
+ * runs, limits, and caches of tests and comparison pairs.
  *
  * @module
  */
@@ -80,8 +80,8 @@ export class PairIndex {
 }
 
 /**
- * Stored tests by id, read once. Tests are written once by `createTest` and
- * never changed, so a cached copy stays valid; misses are not cached, so a
+ * Stored tests by id, read once. `createTest` writes a test once and nothing
+ * changes it later, so a cached copy stays valid. Misses are not cached, so a
  * test created later is found.
  */
 export class TestCache {
@@ -92,7 +92,7 @@ export class TestCache {
     this.#store = store;
   }
 
-  /** The stored test, or undefined when none has the id. */
+  /** Read a stored test through the cache; undefined when none has the id. */
   get(testId: string): Promise<ABTest | undefined> {
     let test = this.#tests.get(testId);
     if (test === undefined) {

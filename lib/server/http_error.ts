@@ -1,6 +1,6 @@
 /**
- * The error route handlers throw to answer with an HTTP status, and the JSON
- * body every error response has.
+ * `HttpError`, which route handlers throw to send an HTTP error status, and
+ * the JSON body of every error response.
  *
  * @module
  */

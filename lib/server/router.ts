@@ -6,7 +6,7 @@
  */
 import { HttpError } from "./http_error.ts";
 
-/** What a handler receives besides the request. */
+/** Route match passed to a handler with the request: path parameters and the URL. */
 export interface RouteMatch {
   /** Decoded path parameters by name. */
   params: Record<string, string>;

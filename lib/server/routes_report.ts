@@ -92,7 +92,7 @@ export function reportRoutes(): R[] {
   ];
 }
 
-/** The store's own DuckDB instance when it has one (`FsStore`), so no second instance starts. */
+/** Return the store's own DuckDB instance when it has one (`FsStore`), so no second instance starts. */
 async function storeDuckdb(store: Store): Promise<DuckDBInstance | undefined> {
   const candidate = store as Store & { duckdb?: () => Promise<DuckDBInstance> };
   return typeof candidate.duckdb === "function" ? await candidate.duckdb() : undefined;

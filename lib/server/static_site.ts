@@ -37,7 +37,7 @@ export interface SiteOptions {
 /**
  * Serve a file of the built site.
  *
- * @returns The response, or undefined when no file matches (the caller answers 404).
+ * @returns The response, or undefined when no file matches (the caller returns 404).
  */
 export async function serveSiteFile(
   pathname: string,

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { Logger } from "../log.ts";
+import type { Logger } from "../mod.ts";
 
 /** Output streams of a command. */
 export interface CliIo {

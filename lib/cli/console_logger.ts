@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { LogFields, Logger } from "../log.ts";
+import type { LogFields, Logger } from "../mod.ts";
 
 /** Options for `consoleLogger`. */
 export interface ConsoleLoggerOptions {
@@ -57,4 +57,17 @@ export function formatDuration(ms: number): string {
   if (ms < 59_950) return `${(ms / 1000).toFixed(1)} s`;
   const seconds = Math.round(ms / 1000);
   return `${Math.floor(seconds / 60)} min ${String(seconds % 60).padStart(2, "0")} s`;
+}
+
+/**
+ * Wraps a logger so info lines become debug lines. The CLI hands this to the
+ * engine, whose info lines repeat what the CLI prints in its own words.
+ */
+export function demoteInfo(logger: Logger): Logger {
+  return {
+    debug: (message, fields) => logger.debug(message, fields),
+    info: (message, fields) => logger.debug(message, fields),
+    warn: (message, fields) => logger.warn(message, fields),
+    error: (message, fields) => logger.error(message, fields),
+  };
 }

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { ID_PATTERN } from "../schema/mod.ts";
+import { ID_PATTERN } from "../mod.ts";
 
 /** Length of the `-YYYYMMDD-HHMMSS` suffix. */
 const SUFFIX_LENGTH = 16;

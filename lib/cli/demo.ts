@@ -1,0 +1,60 @@
+/**
+ * `ablab demo`: run the shipped support-tone example on the simulated
+ * provider, so a first run needs no API key.
+ *
+ * @module
+ */
+import { fileURLToPath } from "node:url";
+import { type ABTest, DEFAULT_RUNS_DIR as DEFAULT_OUT_DIR } from "../mod.ts";
+import { parseCommandArgs } from "./args.ts";
+import type { Command } from "./command.ts";
+import { UsageError } from "./errors.ts";
+import { executeRun } from "./run.ts";
+
+/** The example the demo runs, found beside the module so it works from any folder. */
+export const DEMO_EXPERIMENT = fileURLToPath(
+  new URL("../../examples/support-tone.yaml", import.meta.url),
+);
+
+const USAGE = `Usage: ablab demo [--out DIR] [--json]
+
+Runs examples/support-tone.yaml on the simulated provider (no API key, no network)
+and prints where the results and the report are.
+
+Options:
+  --out DIR  folder for runs (default ${DEFAULT_OUT_DIR})
+  --json     print one JSON summary on stdout and nothing else there`;
+
+/** Sends every model of a test to the simulated provider. */
+export function simulateEveryModel(test: ABTest): ABTest {
+  return {
+    ...test,
+    models: test.models.map((model) => ({ ...model, provider: "simulated" as const })),
+  };
+}
+
+/** The `demo` subcommand. */
+export const demoCommand: Command = {
+  summary: "run the support-tone example on the simulated provider",
+  usage: USAGE,
+  run(args, context) {
+    const { values, positionals } = parseCommandArgs(args, {
+      out: { type: "string", default: DEFAULT_OUT_DIR },
+      json: { type: "boolean", default: false },
+    }, USAGE);
+    if (positionals.length > 0) {
+      throw new UsageError(`unexpected arguments: ${positionals.join(" ")}\n${USAGE}`);
+    }
+    return executeRun(
+      {
+        file: DEMO_EXPERIMENT,
+        out: values.out,
+        dryRun: false,
+        json: values.json,
+        retryErrors: false,
+      },
+      context,
+      { prepare: simulateEveryModel },
+    );
+  },
+};

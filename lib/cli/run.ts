@@ -1,0 +1,330 @@
+/**
+ * `ablab run`: load an experiment file (or a stored test with `--resume`),
+ * run it with progress, move it through the lifecycle and write the report.
+ *
+ * Every input check happens before the first write, so invalid input leaves
+ * the output folder untouched.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import {
+  type ABTest,
+  Controller,
+  createPlan,
+  FsStore,
+  loadExperiment,
+  type Logger,
+  type RunSummary,
+  runTest,
+  type Store,
+  TestExistsError,
+  type TestState,
+} from "../mod.ts";
+import type { Command, CommandContext } from "./command.ts";
+import { demoteInfo, formatDuration } from "./console_logger.ts";
+import { createDryRunPlan, formatDryRunPlan, formatUsd } from "./dry_run.ts";
+import { EXIT_FAILED, EXIT_OK, UsageError } from "./errors.ts";
+import { createProgressDisplay } from "./progress.ts";
+import { writeRunReport } from "./report.ts";
+import { parseRunArgs, RUN_USAGE, type RunJsonSummary, type RunRequest } from "./run_args.ts";
+import { keysOutsideShard } from "./shard.ts";
+import { installStopSignals } from "./stop_signals.ts";
+import { makeTestId } from "./test_id.ts";
+
+/** Options for `executeRun` beyond the flags. */
+export interface ExecuteRunOptions {
+  /** Changes a freshly loaded test before it is stored; `demo` forces the simulated provider. */
+  prepare?: (test: ABTest) => ABTest;
+  /** Clock for the generated test id. Default `() => new Date()`. */
+  now?: () => Date;
+}
+
+/** The `run` subcommand. */
+export const runCommand: Command = {
+  summary: "run an experiment file, or continue a stored test with --resume",
+  usage: RUN_USAGE,
+  run: (args, context) => executeRun(parseRunArgs(args), context),
+};
+
+/** A test ready to run and what this run makes of it. */
+interface PreparedRun {
+  test: ABTest;
+  /** True when the test is new and must be created. */
+  isNew: boolean;
+  /** Stored status of a resumed test. */
+  status?: TestState["status"];
+  /** Keys of other shards, which the engine skips. */
+  skipKeys: Set<string>;
+  /** Calls this run makes. */
+  callsToRun: number;
+  /** Budget left for this run in USD, or undefined when the test has none. */
+  budgetUsd: number | undefined;
+}
+
+/**
+ * Runs one `ablab run` request and returns the exit code: 0 when the test
+ * completed, 1 when it paused or failed.
+ *
+ * @throws {UsageError} and the other input errors `main` maps to exit code 2,
+ *   always before anything is written.
+ */
+export async function executeRun(
+  request: RunRequest,
+  context: CommandContext,
+  options: ExecuteRunOptions = {},
+): Promise<number> {
+  const { logger } = context;
+  const store = new FsStore({ root: request.out, logger });
+  try {
+    const controller = new Controller({ store, logger });
+    const prepared = request.resumeId === undefined
+      ? await prepareNewTest(request, store, logger, options)
+      : await prepareResume(request, controller, store);
+
+    if (request.dryRun) {
+      const plan = createDryRunPlan(prepared.test, {
+        callsToRun: prepared.callsToRun,
+        concurrency: request.concurrency ?? prepared.test.concurrency,
+        logger,
+      });
+      context.io.stdout(
+        request.json ? `${JSON.stringify(plan, null, 2)}\n` : formatDryRunPlan(plan),
+      );
+      return EXIT_OK;
+    }
+
+    return await runPrepared(prepared, { request, context, controller, store });
+  } finally {
+    await store.close();
+  }
+}
+
+async function prepareNewTest(
+  request: RunRequest,
+  store: Store,
+  logger: Logger,
+  options: ExecuteRunOptions,
+): Promise<PreparedRun> {
+  const file = request.file!;
+  const started = performance.now();
+  const loaded = await loadExperiment(file);
+  logger.info(`load ${file} -> ok in ${formatDuration(performance.now() - started)}`);
+
+  const now = options.now ?? (() => new Date());
+  let test: ABTest = {
+    ...loaded,
+    id: request.id ?? makeTestId(loaded.id, now()),
+    ...(request.seed === undefined ? {} : { seed: request.seed }),
+    ...(request.concurrency === undefined ? {} : { concurrency: request.concurrency }),
+    ...(request.maxCostUsd === undefined ? {} : { max_cost_usd: request.maxCostUsd }),
+  };
+  if (options.prepare !== undefined) test = options.prepare(test);
+
+  if (await store.getState(test.id) !== undefined) throw new TestExistsError(test.id);
+  const skipKeys = planOrThrow(test, request);
+  return {
+    test,
+    isNew: true,
+    skipKeys,
+    callsToRun: createPlan(test).total - skipKeys.size,
+    budgetUsd: test.max_cost_usd,
+  };
+}
+
+async function prepareResume(
+  request: RunRequest,
+  controller: Controller,
+  store: Store,
+): Promise<PreparedRun> {
+  const { test, state } = await controller.get(request.resumeId!);
+  if (request.retryErrors && (state.status === "completed" || state.status === "failed")) {
+    throw new UsageError(
+      `cannot retry errors of test "${test.id}": it is ${state.status}, which is final; ` +
+        "--retry-errors works on paused tests (interrupted, or stopped by the budget)",
+    );
+  }
+  const skipKeys = planOrThrow(test, request);
+
+  // The run makes the calls with no stored result and, with --retry-errors, the
+  // calls stored as errors; stored successes join the keys the engine skips.
+  const stored = await store.storedCalls(test.id);
+  let callsToRun = 0;
+  for (const call of createPlan(test).calls()) {
+    if (skipKeys.has(call.key)) continue;
+    const previous = stored.get(call.key);
+    if (previous === undefined || (request.retryErrors && previous.error)) {
+      callsToRun++;
+    } else if (request.retryErrors) {
+      skipKeys.add(call.key);
+    }
+  }
+  const limit = request.maxCostUsd ?? test.max_cost_usd;
+  let budgetUsd: number | undefined;
+  if (limit !== undefined) {
+    const spent = (await store.readResults(test.id))
+      .reduce((sum, row) => sum + (row.cost_usd ?? 0), 0);
+    budgetUsd = limit - spent;
+    if (budgetUsd <= 0 && callsToRun > 0 && !request.dryRun) {
+      throw new UsageError(
+        `test "${test.id}" has spent ${formatUsd(spent)} of its ${formatUsd(limit)} budget; ` +
+          "pass --max-cost-usd with a higher total to continue",
+      );
+    }
+  }
+  return { test, isNew: false, status: state.status, skipKeys, callsToRun, budgetUsd };
+}
+
+/** Plans the test once to reject an unplannable one before any write; returns other shards' keys. */
+function planOrThrow(test: ABTest, request: RunRequest): Set<string> {
+  try {
+    createPlan(test);
+    return request.shard === undefined ? new Set() : keysOutsideShard(test, request.shard);
+  } catch (error) {
+    if (error instanceof RangeError) {
+      throw new UsageError(`invalid test "${test.id}": ${error.message}`);
+    }
+    throw error;
+  }
+}
+
+interface RunContext {
+  request: RunRequest;
+  context: CommandContext;
+  controller: Controller;
+  store: FsStore;
+}
+
+async function runPrepared(prepared: PreparedRun, run: RunContext): Promise<number> {
+  const { request, context, controller, store } = run;
+  const { test } = prepared;
+  const { logger, io } = context;
+
+  // Lifecycle: new tests are created then started, stored ones resumed.
+  if (prepared.isNew) {
+    await controller.create(test, { reason: `from ${test.source ?? "the command line"}` });
+    await controller.start(test.id);
+  } else if (prepared.status === "running") {
+    // NOTE: a test left running by a killed process looks the same as one that another
+    // process is running now. Running both at once would duplicate calls.
+    logger.warn(
+      `test ${test.id} is marked running, probably by a run that was killed; continuing it`,
+    );
+  } else if (prepared.status === "draft") {
+    await controller.start(test.id, { reason: "resumed" });
+  } else {
+    await controller.resume(test.id, { reason: "resumed" });
+  }
+
+  const stops = installStopSignals(test.id, logger);
+  const display = createProgressDisplay({ tty: io.isTty, label: test.id, write: io.stderr });
+  let summary: RunSummary;
+  try {
+    summary = await runTest(test, {
+      store,
+      env: Deno.env.toObject(),
+      concurrency: request.concurrency ?? test.concurrency,
+      signal: stops.signal,
+      stopSignal: stops.stopSignal,
+      logger: demoteInfo(logger),
+      // Without --retry-errors the engine skips every stored key. With it,
+      // skipKeys already lists the stored successes, so errors run again.
+      resume: !request.retryErrors,
+      skipKeys: prepared.skipKeys,
+      ...(prepared.budgetUsd === undefined ? {} : { maxCostUsd: prepared.budgetUsd }),
+      onProgress: (progress) => display.update(progress),
+    });
+  } catch (error) {
+    display.stop();
+    const message = error instanceof Error ? error.message : String(error);
+    await controller.fail(test.id, { reason: `error: ${message}` }).catch((failError) => {
+      logger.error(`fail ${test.id} -> not recorded: ${failError.message}`);
+    });
+    throw error;
+  } finally {
+    stops.dispose();
+  }
+  display.stop();
+
+  const unpriced = summary.costUnknown > 0 ? ` (${summary.costUnknown} calls have no price)` : "";
+  logger.info(
+    `run ${test.id} -> ${summary.done}/${summary.total} calls, ${summary.errors} errors, ` +
+      `${formatUsd(summary.costUsd)}${unpriced} in ${formatDuration(summary.elapsedMs)}`,
+  );
+  const state = await settle(test, summary, prepared, run, stops.received() !== undefined);
+
+  // The report covers every stored result, also of a paused test.
+  const paths = await writeRunReport(store, test.id, { logger, outDir: request.out });
+
+  const results = join(request.out, test.id, "results");
+  if (request.json) {
+    const last = state.history.at(-1);
+    const json: RunJsonSummary = {
+      test_id: test.id,
+      status: state.status,
+      reason: last?.reason ?? null,
+      planned: summary.planned,
+      to_run: summary.total,
+      done: summary.done,
+      errors: summary.errors,
+      retries: summary.retries,
+      skipped: summary.skipped,
+      cost_usd: summary.costUsd,
+      cost_unknown_calls: summary.costUnknown,
+      elapsed_ms: Math.round(summary.elapsedMs),
+      results_dir: results,
+      report_json: paths?.json ?? null,
+      report_md: paths?.markdown ?? null,
+    };
+    io.stdout(`${JSON.stringify(json, null, 2)}\n`);
+  } else {
+    io.stdout(`results ${results}/\n`);
+    if (paths !== undefined) io.stdout(`report  ${paths.markdown}\n        ${paths.json}\n`);
+  }
+  return state.status === "completed" && paths !== undefined ? EXIT_OK : EXIT_FAILED;
+}
+
+/** Completes the test, or pauses it with the reason the run stopped early. */
+async function settle(
+  test: ABTest,
+  summary: RunSummary,
+  prepared: PreparedRun,
+  run: RunContext,
+  interrupted: boolean,
+): Promise<TestState> {
+  const { controller, context } = run;
+  const { logger } = context;
+
+  // A signal that arrives after the last call leaves nothing to resume.
+  if (summary.done >= summary.total) return await controller.complete(test.id);
+  if (summary.budgetReached) {
+    const limit = run.request.maxCostUsd ?? test.max_cost_usd;
+    logger.warn(
+      `budget reached: this run spent ${formatUsd(summary.costUsd)} of the ` +
+        `${formatUsd(prepared.budgetUsd ?? 0)} left (max ${formatUsd(limit ?? 0)}); ` +
+        `${summary.total - summary.done} calls were not made. Continue with ` +
+        `\`ablab run --resume ${test.id} --max-cost-usd <higher total>\``,
+    );
+    return await controller.pause(test.id, { reason: "budget reached" });
+  }
+  if (interrupted || summary.interrupted) {
+    logger.warn(
+      `interrupted: ${summary.done}/${summary.total} calls made; continue with ` +
+        `\`ablab run --resume ${test.id}\``,
+    );
+    return await controller.pause(test.id, { reason: "interrupted" });
+  }
+  if (summary.stoppedModels.length > 0) {
+    const models = summary.stoppedModels.join(", ");
+    logger.error(
+      `calls to ${models} stopped after an error no retry can fix (see above); fix it, then ` +
+        `continue with \`ablab run --resume ${test.id}\``,
+    );
+    return await controller.pause(test.id, { reason: `models stopped: ${models}` });
+  }
+  logger.error(
+    `${summary.total - summary.done} calls were not made; continue with ` +
+      `\`ablab run --resume ${test.id}\``,
+  );
+  return await controller.pause(test.id, { reason: "incomplete" });
+}

@@ -1,0 +1,173 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { createPlan, FsStore, loadExperiment, TestStateSchema } from "../lib/mod.ts";
+import type { RunJsonSummary } from "../lib/cli/run_args.ts";
+import { CLI_MAIN, REPO_ROOT, runCli, writeSmallExperiment } from "./cli_helpers.ts";
+
+/** Time limit for the interrupted run, far above its expected 2 seconds. */
+const RUN_TIMEOUT_MS = 60_000;
+
+/**
+ * Starts `ablab run`, sends SIGINT once the first progress line shows a
+ * finished call, and returns the exit code and the JSON summary.
+ */
+async function runAndInterrupt(
+  args: string[],
+): Promise<{ code: number; summary: RunJsonSummary; stderr: string }> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", CLI_MAIN, ...args],
+    cwd: REPO_ROOT,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).spawn();
+  const timer = setTimeout(() => child.kill("SIGKILL"), RUN_TIMEOUT_MS);
+
+  const stdout = new Response(child.stdout).text();
+  let stderr = "";
+  let sent = false;
+  const decoder = new TextDecoder();
+  for await (const chunk of child.stderr) {
+    stderr += decoder.decode(chunk, { stream: true });
+    if (!sent && /^progress .* -> [1-9]\d*\/\d+ calls/m.test(stderr)) {
+      child.kill("SIGINT");
+      sent = true;
+    }
+  }
+  const status = await child.status;
+  clearTimeout(timer);
+  assert.ok(sent, `no progress line before the run ended:\n${stderr}`);
+  return { code: status.code, summary: JSON.parse(await stdout), stderr };
+}
+
+/** Counts the stored rows per call key over every Parquet part file. */
+async function rowsPerKey(out: string, testId: string): Promise<Map<string, number>> {
+  const store = new FsStore({ root: out });
+  try {
+    const files = await store.resultFiles(testId);
+    const connection = await (await store.duckdb()).connect();
+    const list = files.map((file) => `'${file.replaceAll("'", "''")}'`).join(", ");
+    const reader = await connection.runAndReadAll(
+      `SELECT call_key, count(*)::INTEGER AS n FROM read_parquet([${list}]) GROUP BY call_key`,
+    );
+    connection.closeSync();
+    return new Map(
+      reader.getRowObjectsJS().map((row) => [row.call_key as string, row.n as number]),
+    );
+  } finally {
+    await store.close();
+  }
+}
+
+Deno.test("resume after SIGINT makes each call once", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "ablab-cli-resume-" });
+  try {
+    const file = await writeSmallExperiment(dir, {
+      cases: 6,
+      latencyMs: 300,
+      timeScale: 1,
+      concurrency: 2,
+    });
+    const out = join(dir, "out");
+
+    const first = await runAndInterrupt(["run", file, "--out", out, "--id", "r1", "--json"]);
+
+    assert.equal(first.code, 1, first.stderr);
+    assert.equal(first.summary.status, "paused");
+    assert.equal(first.summary.reason, "interrupted");
+    assert.ok(first.summary.done >= 1, `made ${first.summary.done} calls`);
+    assert.ok(first.summary.done < 12, `made ${first.summary.done} calls`);
+    assert.match(first.stderr, /SIGINT received: finishing the calls in flight of r1/);
+    assert.match(first.stderr, /continue with `ablab run --resume r1`/);
+    const paused = TestStateSchema.parse(
+      JSON.parse(await Deno.readTextFile(join(out, "r1", "state.json"))),
+    );
+    assert.equal(paused.status, "paused");
+    assert.equal(paused.history.at(-1)?.reason, "interrupted");
+
+    const second = await runCli(["run", "--resume", "r1", "--out", out, "--json"]);
+
+    assert.equal(second.code, 0, second.stderr);
+    const summary = JSON.parse(second.stdout);
+    assert.equal(summary.status, "completed");
+    assert.equal(summary.done, 12 - first.summary.done);
+    assert.equal(summary.skipped, first.summary.done);
+
+    const test = await loadExperiment(file);
+    const expected = [...createPlan({ ...test, id: "r1" }).calls()].map((call) => call.key).sort();
+    const counts = await rowsPerKey(out, "r1");
+    assert.deepEqual([...counts.keys()].sort(), expected);
+    for (const [key, n] of counts) assert.equal(n, 1, `key ${key} stored ${n} times`);
+
+    const state = TestStateSchema.parse(
+      JSON.parse(await Deno.readTextFile(join(out, "r1", "state.json"))),
+    );
+    assert.deepEqual(state.history.map((change) => change.status), [
+      "draft",
+      "running",
+      "paused",
+      "running",
+      "completed",
+    ]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("--retry-errors reruns errors and missing calls", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "ablab-cli-retry-" });
+  try {
+    const file = await writeSmallExperiment(dir, { cases: 4, concurrency: 1, brokenModel: true });
+    const out = join(dir, "out");
+
+    // A tiny budget pauses the run after a few priced successes; the broken model's errors cost nothing.
+    const first = await runCli([
+      "run",
+      file,
+      "--out",
+      out,
+      "--id",
+      "e1",
+      "--json",
+      "--max-cost-usd",
+      "0.00005",
+    ]);
+    assert.equal(first.code, 1, first.stderr);
+    const paused: RunJsonSummary = JSON.parse(first.stdout);
+    assert.equal(paused.reason, "budget reached");
+    assert.ok(paused.errors >= 1, `stored ${paused.errors} errors`);
+    assert.ok(paused.done < 16, `made ${paused.done} calls`);
+
+    const retried = await runCli([
+      "run",
+      "--resume",
+      "e1",
+      "--retry-errors",
+      "--out",
+      out,
+      "--json",
+      "--max-cost-usd",
+      "1",
+    ]);
+
+    assert.equal(retried.code, 0, retried.stderr);
+    const summary: RunJsonSummary = JSON.parse(retried.stdout);
+    assert.equal(summary.status, "completed");
+    assert.equal(summary.to_run, 16 - paused.done + paused.errors);
+    assert.equal(summary.done, summary.to_run);
+
+    const counts = await rowsPerKey(out, "e1");
+    assert.equal(counts.size, 16);
+    const twice = [...counts.entries()].filter(([, n]) => n === 2).map(([key]) => key);
+    assert.equal(twice.length, paused.errors);
+    for (const key of twice) assert.match(key, /\/broken\|/);
+    assert.ok([...counts.values()].every((n) => n <= 2));
+
+    const again = await runCli(["run", "--resume", "e1", "--retry-errors", "--out", out]);
+    assert.equal(again.code, 2);
+    assert.match(again.stderr, /cannot retry errors of test "e1": it is completed/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -17,6 +17,38 @@ export function tempPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.${random}${TEMP_SUFFIX}`);
 }
 
+/**
+ * Remove temp files left in `directory` by a process that crashed mid-write.
+ * Only files older than `options.minAgeMs` go, so a write still running in another
+ * process keeps its temp file.
+ *
+ * @returns Names of the removed files.
+ */
+export async function removeStaleTempFiles(
+  directory: string,
+  options: { minAgeMs: number; now?: number },
+): Promise<string[]> {
+  const { minAgeMs, now = Date.now() } = options;
+  const removed: string[] = [];
+  try {
+    for await (const entry of Deno.readDir(directory)) {
+      if (!entry.isFile || !entry.name.startsWith(".") || !entry.name.endsWith(TEMP_SUFFIX)) {
+        continue;
+      }
+      const path = join(directory, entry.name);
+      const stat = await Deno.stat(path).catch(() => null);
+      if (stat?.mtime && now - stat.mtime.getTime() >= minAgeMs) {
+        await Deno.remove(path).catch(() => {});
+        removed.push(entry.name);
+      }
+    }
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return removed;
+    throw error;
+  }
+  return removed.sort();
+}
+
 /** Sync a folder so a rename or a new file in it survives a crash. */
 export async function syncDirectory(path: string): Promise<void> {
   const directory = await Deno.open(path, { read: true });

@@ -31,13 +31,25 @@ import {
 } from "../schema/mod.ts";
 import { type Logger, nullLogger } from "../log.ts";
 import { BufferedSink, type FlushTimers } from "./buffered_sink.ts";
-import { createFileAtomic, readTextIfExists, writeFileAtomic } from "./atomic_file.ts";
+import {
+  createFileAtomic,
+  readTextIfExists,
+  removeStaleTempFiles,
+  writeFileAtomic,
+} from "./atomic_file.ts";
 import { TestExistsError, TestNotFoundError } from "./errors.ts";
 import { JsonlLog } from "./jsonl_log.ts";
 import { latestResultsSql } from "./latest_result.ts";
 import { lastPartSequence, listPartFiles, writeParquetPart } from "./parquet_part.ts";
 import { parquetResultsRelation, toTestResult } from "./result_table.ts";
 import type { ResultSink, ResultSinkOptions, Store, StoredCall } from "./store.ts";
+
+/**
+ * Age after which a temp file counts as left over from a crash. Writing one
+ * part or state file takes well under a second, so ten minutes leaves a wide
+ * margin for a slow disk or another process still writing.
+ */
+export const STALE_TEMP_FILE_MS = 10 * 60_000;
 
 /** Root folder of the filesystem store when none is given. */
 export const DEFAULT_RUNS_DIR = "runs";
@@ -303,14 +315,33 @@ export class FsStore implements Store {
     }
   }
 
-  /** Share one sequence counter per test, started after the highest part number on disk. */
+  /**
+   * Share one sequence counter per test, started after the highest part
+   * number on disk. Starting it also clears temp files left by a crash.
+   */
   #sequence(testId: string, directory: string): Promise<{ value: number }> {
     let counter = this.#nextSequence.get(testId);
     if (counter === undefined) {
-      counter = lastPartSequence(directory).then((last) => ({ value: last + 1 }));
+      counter = this.#removeCrashDebris(testId, directory)
+        .then(() => lastPartSequence(directory))
+        .then((last) => ({ value: last + 1 }));
       this.#nextSequence.set(testId, counter);
+      counter.catch(() => this.#nextSequence.delete(testId));
     }
     return counter;
+  }
+
+  async #removeCrashDebris(testId: string, resultsDir: string): Promise<void> {
+    const removed = [
+      ...await removeStaleTempFiles(this.testDir(testId), { minAgeMs: STALE_TEMP_FILE_MS }),
+      ...await removeStaleTempFiles(resultsDir, { minAgeMs: STALE_TEMP_FILE_MS }),
+    ];
+    if (removed.length > 0) {
+      this.#logger.warn("removed temp files left by an interrupted write", {
+        test_id: testId,
+        files: removed,
+      });
+    }
   }
 
   #comparisonLog(testId: string): Promise<JsonlLog<ComparisonPair>> {

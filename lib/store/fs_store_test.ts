@@ -345,3 +345,24 @@ Deno.test("FsStore close flushes open sinks", async () => {
     await Deno.remove(root, { recursive: true });
   }
 });
+
+Deno.test("FsStore removes stale temp files", async () => {
+  await withStore(async (store, root) => {
+    const results = join(root, "t1", "results");
+    const stale = join(results, ".part-000000000-abc.parquet.1234abcd.tmp");
+    const fresh = join(results, ".part-000000001-def.parquet.5678abcd.tmp");
+    const staleState = join(root, "t1", ".state.json.9999abcd.tmp");
+    for (const path of [stale, fresh, staleState]) await Deno.writeTextFile(path, "partial");
+    const old = new Date(Date.now() - 11 * 60_000);
+    await Deno.utime(stale, old, old);
+    await Deno.utime(staleState, old, old);
+
+    const sink = await store.openResults("t1");
+    await sink.close();
+
+    const names = await listNames(results);
+    assert.ok(!names.includes(".part-000000000-abc.parquet.1234abcd.tmp"));
+    assert.ok(names.includes(".part-000000001-def.parquet.5678abcd.tmp"));
+    assert.ok(!(await listNames(join(root, "t1"))).includes(".state.json.9999abcd.tmp"));
+  });
+});

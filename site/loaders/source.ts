@@ -49,7 +49,16 @@ export function testIdArgument(args: string[] = Deno.args): string {
   return id;
 }
 
-/** Writes a value as JSON to standard output, where Framework reads a loader's file. */
+/**
+ * Writes bytes to standard output, where Framework reads a loader's file.
+ * One `write` call may write only part of a large buffer, so this loops.
+ */
+export async function writeOutput(bytes: Uint8Array): Promise<void> {
+  let offset = 0;
+  while (offset < bytes.length) offset += await Deno.stdout.write(bytes.subarray(offset));
+}
+
+/** Writes a value as JSON to standard output. */
 export async function writeJson(value: unknown): Promise<void> {
-  await Deno.stdout.write(new TextEncoder().encode(JSON.stringify(value)));
+  await writeOutput(new TextEncoder().encode(JSON.stringify(value)));
 }

@@ -26,10 +26,10 @@ export function latencyChart(histogram, { width }) {
   return Plot.plot({
     width,
     height: 70 + arms.size * 60,
-    marginLeft: 10,
+    marginLeft: 50,
     x: { label: "Latency (ms)", domain: [0, histogram.upper_ms] },
     y: { label: "Calls", ticks: 2 },
-    fy: { label: null },
+    fy: { axis: null, padding: 0.25 },
     color: { legend: false },
     caption: histogram.clipped > 0
       ? `${histogram.clipped} slower calls (above ${
@@ -43,13 +43,19 @@ export function latencyChart(histogram, { width }) {
         y: "count",
         fy: "arm_id",
         fill: "arm_id",
-        insetLeft: 0.5,
         title: (d) => `${d.arm_id}\n${formatMs(d.x0)} to ${formatMs(d.x1)}: ${d.count} calls`,
       }),
       Plot.ruleY([0]),
       Plot.text(
         [...arms],
-        { fy: (d) => d, text: (d) => d, frameAnchor: "top-right", dx: -4, dy: 4 },
+        {
+          fy: (d) => d,
+          text: (d) => d,
+          frameAnchor: "top-left",
+          dx: 4,
+          dy: -6,
+          textAnchor: "start",
+        },
       ),
     ],
   });

@@ -4,7 +4,8 @@
  */
 import { fileURLToPath } from "node:url";
 import { bundleForBrowser } from "../../loaders/browser/bundle.ts";
+import { writeOutput } from "../../loaders/source.ts";
 
 const entry = fileURLToPath(new URL("../../loaders/browser/experiment_rules.ts", import.meta.url));
 const source = await bundleForBrowser(entry);
-await Deno.stdout.write(new TextEncoder().encode(source));
+await writeOutput(new TextEncoder().encode(source));

@@ -1,0 +1,183 @@
+/**
+ * The report viewer: summary, variant performance, winner analysis with
+ * significance, the full Markdown report as text, and downloads as JSON,
+ * Markdown and CSV.
+ *
+ * @module
+ */
+import { formatCount, formatMs, formatP, formatPercent, formatTime, formatUsd } from "./format.js";
+import { textElement, textTable } from "./text.js";
+
+/** Per-arm columns of the CSV download, in order. */
+export const CSV_COLUMNS = [
+  "arm_id",
+  "variant_id",
+  "model_id",
+  "n",
+  "errors",
+  "error_rate",
+  "latency_n",
+  "latency_mean_ms",
+  "latency_p50_ms",
+  "latency_p95_ms",
+  "latency_p99_ms",
+  "prompt_tokens_sum",
+  "completion_tokens_sum",
+  "total_tokens_sum",
+  "prompt_tokens_mean",
+  "completion_tokens_mean",
+  "cost_usd_total",
+  "cost_per_1k_calls_usd",
+  "cost_unknown_n",
+  "from_cache_n",
+  "simulated_n",
+];
+
+/**
+ * Quotes one CSV field per RFC 4180, and defuses a leading `=`, `+`, `-` or
+ * `@` in text so spreadsheets do not run it as a formula.
+ */
+export function csvField(value) {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "number") return Number.isFinite(value) ? String(value) : "";
+  let text = String(value);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** Builds the per-arm metrics CSV, header row first, CRLF line ends. */
+export function armsCsv(arms) {
+  const lines = [CSV_COLUMNS.join(",")];
+  for (const arm of arms) lines.push(CSV_COLUMNS.map((column) => csvField(arm[column])).join(","));
+  return `${lines.join("\r\n")}\r\n`;
+}
+
+function downloadButton(label, name, type, content) {
+  const button = textElement("button", label);
+  button.type = "button";
+  button.name = `download-${name.split(".").pop()}`;
+  button.addEventListener("click", () => {
+    const link = document.createElement("a");
+    link.href = URL.createObjectURL(new Blob([content], { type }));
+    link.download = name;
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+  });
+  return button;
+}
+
+/**
+ * Builds the report viewer.
+ *
+ * @param {{test_id: string, report: any | null, markdown: string | null, stored: boolean}} data
+ * @returns {HTMLElement}
+ */
+export function reportView(data) {
+  const root = document.createElement("div");
+  root.className = "ablab-report";
+  const { report } = data;
+  if (report === null) {
+    root.append(textElement(
+      "p",
+      `No report for this test yet. Write one with deno run -A lib/cli/main.ts report ${data.test_id} and rebuild the site.`,
+      "ablab-warning",
+    ));
+    return root;
+  }
+
+  const downloads = document.createElement("p");
+  downloads.className = "ablab-downloads ablab-no-print";
+  downloads.append(
+    "Download: ",
+    downloadButton(
+      "JSON",
+      `${report.test_id}-report.json`,
+      "application/json",
+      `${JSON.stringify(report, null, 2)}\n`,
+    ),
+    " ",
+  );
+  if (data.markdown !== null) {
+    downloads.append(
+      downloadButton("Markdown", `${report.test_id}-report.md`, "text/markdown", data.markdown),
+      " ",
+    );
+  }
+  downloads.append(
+    downloadButton("CSV", `${report.test_id}-arms.csv`, "text/csv", armsCsv(report.arms)),
+  );
+  root.append(downloads);
+
+  root.append(textElement("h2", "Summary"));
+  if (report.simulated) {
+    root.append(
+      textElement(
+        "p",
+        "Simulated: these results come from the simulated provider.",
+        "ablab-warning",
+      ),
+    );
+  }
+  root.append(textElement("p", report.summary));
+  root.append(textElement(
+    "p",
+    `Status ${report.status} · generated ${
+      formatTime(report.generated_at)
+    } · report schema ${report.schema_version}${
+      data.stored ? "" : " · built from the stored results because no report was stored"
+    }`,
+    "ablab-muted",
+  ));
+
+  root.append(textElement("h2", "Variant performance"));
+  root.append(textTable(report.arms, [
+    { label: "Arm", value: (a) => a.arm_id },
+    { label: "Calls", value: (a) => formatCount(a.n), numeric: true },
+    {
+      label: "Errors",
+      value: (a) => `${formatCount(a.errors)} (${formatPercent(a.error_rate)})`,
+      numeric: true,
+    },
+    { label: "p50", value: (a) => formatMs(a.latency_p50_ms), numeric: true },
+    { label: "p95", value: (a) => formatMs(a.latency_p95_ms), numeric: true },
+    { label: "p99", value: (a) => formatMs(a.latency_p99_ms), numeric: true },
+    { label: "Mean", value: (a) => formatMs(a.latency_mean_ms), numeric: true },
+    { label: "Tokens", value: (a) => formatCount(a.total_tokens_sum), numeric: true },
+    { label: "Cost", value: (a) => formatUsd(a.cost_usd_total), numeric: true },
+    { label: "Per 1,000 calls", value: (a) => formatUsd(a.cost_per_1k_calls_usd), numeric: true },
+  ], { caption: `Percentiles: ${report.quantile_method}` }));
+
+  root.append(textElement("h2", "Winner analysis"));
+  if (report.winners.length === 0) {
+    root.append(textElement("p", "The report names no winner for any metric.", "ablab-muted"));
+  } else {
+    root.append(textTable(report.winners, [
+      { label: "Metric", value: (w) => w.metric },
+      {
+        label: "Winner",
+        value: (w) => w.arm_id ?? (w.leader ? `none named; ahead: ${w.leader}` : "none named"),
+      },
+      { label: "Finding", value: (w) => w.statement },
+      { label: "Corrected p", value: (w) => formatP(w.p_value), numeric: true },
+      { label: "Method", value: (w) => w.method ?? "descriptive" },
+    ]));
+  }
+
+  for (const section of report.sections ?? []) {
+    root.append(
+      textElement("h2", section.title),
+      textElement("pre", section.markdown, "ablab-section"),
+    );
+  }
+
+  if (data.markdown !== null) {
+    const details = document.createElement("details");
+    details.className = "ablab-markdown";
+    details.append(
+      textElement("summary", "Full report (Markdown)"),
+      textElement("pre", data.markdown),
+    );
+    root.append(textElement("h2", "Full report"), details);
+  }
+  return root;
+}

@@ -2,14 +2,21 @@ import assert from "node:assert/strict";
 import { FsStore } from "../lib/store/fs_store.ts";
 import { DEFAULT_MAX_ROWS } from "../lib/store/buffered_sink.ts";
 import { aggregateResults } from "../lib/stats/aggregate.ts";
-import { draftState, errorRow, resultRow, sampleTest } from "../lib/store/_testing.ts";
+import {
+  draftState,
+  errorRow,
+  ManualTimers,
+  resultRow,
+  sampleTest,
+} from "../lib/store/_testing.ts";
 
 /** Rows written: four full default chunks plus a partial one. */
 const ROWS = 4 * DEFAULT_MAX_ROWS + 123;
 
 Deno.test("FsStore writes default chunks at scale", async () => {
   const root = await Deno.makeTempDir({ prefix: "ablab_scale_" });
-  const store = new FsStore({ root });
+  // Manual timers: only row counts trigger flushes, however slow the machine is.
+  const store = new FsStore({ root, timers: new ManualTimers() });
   try {
     await store.createTest(sampleTest(), draftState());
     const sink = await store.openResults("t1");

@@ -16,7 +16,14 @@ import type { ResultSinkOptions, Store } from "../store/store.ts";
 import { createPlan, type PlannedCall, renderMessages } from "./plan.ts";
 import { errorRow, successRow } from "./result_row.ts";
 import { RateLimiter } from "./rate_limit.ts";
-import { type AttemptLimiter, callWithRetry, type RetryOptions } from "./retry.ts";
+import type { ResponseCache } from "./cache.ts";
+import {
+  type AttemptLimiter,
+  callWithRetry,
+  type RetryOptions,
+  type RetryRequest,
+  type RetryResult,
+} from "./retry.ts";
 
 /** Counters of a run at one moment, passed to `onProgress`. */
 export interface RunProgress {
@@ -98,6 +105,12 @@ export interface RunOptions {
   limiter?: AttemptLimiter;
   /** Prices calls. Default a `PriceBook` that warns through `logger`. */
   priceBook?: PriceBook;
+  /**
+   * Serves repeated identical requests when `test.cache` is on; cache hits
+   * are written with `from_cache: true` and cost 0. Without it, a test with
+   * `cache: true` calls the provider every time and the run logs a warning.
+   */
+  cache?: ResponseCache;
   /** Buffering of the result sink. */
   sink?: ResultSinkOptions;
   /** Retry tuning and fake timers, passed to `callWithRetry`. */
@@ -153,11 +166,23 @@ export async function runTest(test: ABTest, options: RunOptions): Promise<RunSum
   const providers = createProviders(test.models, options, logger);
   const priceBook = options.priceBook ?? new PriceBook({ logger });
   const limiter = options.limiter ?? new RateLimiter({ logger });
-  if (test.cache) {
-    logger.warn("The response cache is not implemented: every call goes to the provider", {
+  const cache = test.cache ? options.cache : undefined;
+  if (test.cache && cache === undefined) {
+    logger.warn("Test asks for the response cache but none was passed: calls are not cached", {
       test_id: test.id,
     });
   }
+  const callProvider = (
+    provider: Provider,
+    request: RetryRequest,
+    retryOptions: RetryOptions,
+  ): Promise<RetryResult & { fromCache: boolean }> =>
+    cache === undefined
+      ? callWithRetry(provider, request, retryOptions).then((result) => ({
+        ...result,
+        fromCache: false,
+      }))
+      : cache.call(provider, request, retryOptions);
 
   // Decide which planned calls this run makes.
   const stored = resume || retryErrors
@@ -197,7 +222,7 @@ export async function runTest(test: ABTest, options: RunOptions): Promise<RunSum
     const startedAt = new Date();
     let row: TestResult;
     try {
-      const result = await callWithRetry(providers.get(model.id)!, {
+      const result = await callProvider(providers.get(model.id)!, {
         model,
         messages: renderMessages(call.arm.variant, call.testCase),
         callKey: call.key,
@@ -216,7 +241,8 @@ export async function runTest(test: ABTest, options: RunOptions): Promise<RunSum
         response: result.response,
         attempts: result.attempts,
         wallLatencyMs: result.latencyMs,
-        costUsd: priceBook.costUsd(model, result.response.usage),
+        costUsd: result.fromCache ? 0 : priceBook.costUsd(model, result.response.usage),
+        fromCache: result.fromCache,
         startedAt,
         finishedAt: new Date(),
       });

@@ -7,6 +7,7 @@ import type { MemoryStore } from "../store/memory_store.ts";
 import { makeTest, storeWith } from "./_fixtures.ts";
 import { type RunOptions, runTest } from "./engine.ts";
 import { createPlan } from "./plan.ts";
+import { ResponseCache } from "./cache.ts";
 
 /** Simulated provider with no real sleeping. */
 const instant = () => new SimulatedProvider({ timeScale: 0 });
@@ -367,4 +368,27 @@ Deno.test("runTest() rethrows a sink failure", async () => {
     },
   });
   await assert.rejects(runTest(test, options(broken)), { message: "disk full" });
+});
+
+Deno.test("runTest() serves cache hits when cache is on", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "ablab-engine-cache-" });
+  try {
+    const cache = new ResponseCache({ dir });
+    const first = makeTest(3, { cache: true });
+    const firstStore = await storeWith(first);
+    const cold = await runTest(first, options(firstStore, { cache }));
+    assert.equal(cold.done, 12);
+    assert.ok((await firstStore.readResults(first.id)).every((row) => !row.from_cache));
+
+    // Same requests under another test id: every call is a hit and costs nothing.
+    const second = { ...first, id: "t2" };
+    const secondStore = await storeWith(second);
+    const warm = await runTest(second, options(secondStore, { cache }));
+    const rows = await secondStore.readResults(second.id);
+    assert.equal(warm.done, 12);
+    assert.equal(warm.costUsd, 0);
+    assert.ok(rows.every((row) => row.from_cache && row.cost_usd === 0));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -16,6 +16,8 @@ export interface SuccessFields {
   /** Wall time of the successful attempt, used when the provider reports no latency. */
   wallLatencyMs: number;
   costUsd: number | null;
+  /** True when the response came from the response cache. */
+  fromCache: boolean;
   startedAt: Date;
   finishedAt: Date;
 }
@@ -46,7 +48,7 @@ export function successRow(testId: string, call: PlannedCall, fields: SuccessFie
     started_at: fields.startedAt.toISOString(),
     finished_at: fields.finishedAt.toISOString(),
     simulated: response.simulated,
-    from_cache: false,
+    from_cache: fields.fromCache,
   };
 }
 

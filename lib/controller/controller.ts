@@ -6,14 +6,15 @@
  */
 import type { ABTest, StatusChange, TestState, TestStatus } from "../schema/mod.ts";
 import type { Store } from "../store/store.ts";
+import { FsStore } from "../store/fs_store.ts";
 import { type Logger, nullLogger } from "../log.ts";
 import { ACTIONS, canTransition, type LifecycleAction, TRANSITIONS } from "./transitions.ts";
 import { TestExistsError, TestNotFoundError, TransitionError } from "./errors.ts";
 
 /** Options for `new Controller()`. */
 export interface ControllerOptions {
-  /** Storage of tests and their states. */
-  store: Store;
+  /** Storage of tests and their states. Default `new FsStore()`, rooted at `runs`. */
+  store?: Store;
   /** Clock for history timestamps; tests pass a fake. Default `() => new Date()`. */
   now?: () => Date;
   /** Receives one line per transition. Default `nullLogger`. */
@@ -55,8 +56,8 @@ export class Controller {
   /** Tail of the queue of changes per test id. */
   #queues = new Map<string, Promise<unknown>>();
 
-  constructor(options: ControllerOptions) {
-    this.store = options.store;
+  constructor(options: ControllerOptions = {}) {
+    this.store = options.store ?? new FsStore();
     this.#now = options.now ?? (() => new Date());
     this.#logger = options.logger ?? nullLogger;
   }

@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import type { ABTest, TestState, TestStatus } from "../schema/mod.ts";
 import type { Store } from "../store/store.ts";
 import { MemoryStore } from "../store/memory_store.ts";
+import { FsStore } from "../store/fs_store.ts";
+import { resolve } from "node:path";
 import { Controller } from "./controller.ts";
 import { TestExistsError, TestNotFoundError, TransitionError } from "./errors.ts";
 import type { LifecycleAction } from "./transitions.ts";
@@ -260,4 +262,11 @@ Deno.test("list() returns every state sorted by id", async () => {
     ["a", "completed"],
     ["b", "paused"],
   ]);
+});
+
+Deno.test("Controller defaults to FsStore under runs", () => {
+  const controller = new Controller();
+
+  assert.ok(controller.store instanceof FsStore);
+  assert.equal(controller.store.root, resolve("runs"));
 });

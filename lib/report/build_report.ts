@@ -114,9 +114,12 @@ export function buildReport(
     rating_count: ratingCount,
     sections: mergeSections(options.sections ?? []),
   };
-  ABTestReportSchema.parse(report);
-  z.array(ReportSectionSchema).parse(report.sections);
-  return report;
+  // Return exactly what report.json will contain: JSON turns NaN and
+  // Infinity into null and drops undefined fields in added section data.
+  const json = JSON.parse(JSON.stringify(report)) as Report;
+  ABTestReportSchema.parse(json);
+  z.array(ReportSectionSchema).parse(json.sections);
+  return json;
 }
 
 function summarize(

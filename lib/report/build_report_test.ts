@@ -147,3 +147,19 @@ Deno.test("buildReport rejects mismatched input", () => {
     { name: "ZodError" },
   );
 });
+
+Deno.test("buildReport returns JSON values", () => {
+  const report = buildReport(sampleTest(), draftState(), [metrics("short/m1")], {
+    sections: [{
+      id: "stats",
+      title: "Stats",
+      markdown: "",
+      data: { estimate: Number.NaN, upper: Infinity, skipped: undefined },
+    }],
+    ratings: { mean: Number.NaN },
+  });
+
+  assert.deepEqual(report.sections[0]?.data, { estimate: null, upper: null });
+  assert.deepEqual(report.ratings, { mean: null });
+  assert.deepEqual(JSON.parse(JSON.stringify(report)), report);
+});

@@ -43,7 +43,7 @@ export function fnv1a64Hex(text: string): string {
  * bytes, mixed by MurmurHash3's `fmix64` finalizer, top 53 bits.
  *
  * FNV-1a alone spreads small input changes poorly into its high bits, so
- * inputs that differ only in the seed came out correlated; the finalizer
+ * inputs that differ only in the seed came out correlated. The finalizer
  * makes every input bit affect every output bit.
  *
  * @param text String to hash, for example `${seed}\u0000${caseId}`.
@@ -88,10 +88,11 @@ export interface AllocateOptions {
  * Assigns each case to one arm so that arm shares match the weights.
  *
  * Cases are ranked by `unitHash(seed + NUL + case id)` and the ranks are cut
- * into consecutive blocks sized by weight. Because the hash order is a
- * pseudo-random permutation, this is complete randomization: every arm gets
- * its weighted share of cases to within one case, where hashing each case on
- * its own would drift by about 0.5 percentage points per 10,000 cases.
+ * into consecutive blocks sized by weight. The hash order is a pseudo-random
+ * permutation, so this is complete randomization. Every arm gets its
+ * weighted share of cases to within one case. Drawing each case's arm on its
+ * own would drift by about 0.5 percentage points (one binomial standard
+ * deviation at 50%) per 10,000 cases.
  * The result depends only on the seed and the set of case ids, not on their
  * order. NOTE: adding or removing cases moves the block edges, so a few
  * cases near each edge (about one per arm per added case) change arm.

@@ -45,7 +45,7 @@ export interface RunProgress {
   elapsedMs: number;
 }
 
-/** What a run did. */
+/** Counts of a finished run and the reasons it stopped early. */
 export interface RunSummary {
   /** Calls this run set out to make: planned minus skipped. */
   total: number;
@@ -74,7 +74,7 @@ export interface RunSummary {
 
 /** Options for `runTest()`. */
 export interface RunOptions {
-  /** Where results go and where resume reads stored calls from. */
+  /** Store that receives the results and supplies the stored calls for resume. */
   store: Store;
   /** Builds the provider of each model. Default `createProvider` with `env` and `logger`. */
   providers?: ProviderFactory;
@@ -84,7 +84,7 @@ export interface RunOptions {
   concurrency?: number;
   /**
    * Stops the run hard: no new calls, in-flight calls are aborted and their
-   * late answers dropped, and what finished is flushed.
+   * late responses dropped, and finished results are flushed.
    */
   signal?: AbortSignal;
   /** Stops the run gently: no new calls, in-flight calls finish and are written. */
@@ -133,7 +133,7 @@ const WINDOW_FACTOR = 2;
  * and writes one result row per finished call.
  *
  * A call that is aborted by `signal` is never written, so after any stop the
- * store holds a consistent set: every written key is a finished call, and a
+ * store contains a consistent set: every written key is a finished call, and a
  * resumed run makes exactly the calls that are missing.
  *
  * @param test The test to run.
@@ -168,7 +168,7 @@ export async function runTest(test: ABTest, options: RunOptions): Promise<RunSum
   const limiter = options.limiter ?? new RateLimiter({ logger });
   const cache = test.cache ? options.cache : undefined;
   if (test.cache && cache === undefined) {
-    logger.warn("Test asks for the response cache but none was passed: calls are not cached", {
+    logger.warn("Response cache is on in the test but no cache was passed: calls are not cached", {
       test_id: test.id,
     });
   }
@@ -335,7 +335,7 @@ class RunState {
   costUnknown = 0;
   /** Calls whose cost is known, for the mean cost per call. */
   priced = 0;
-  /** Aborted calls whose answer was dropped. */
+  /** Aborted calls whose response was dropped. */
   dropped = 0;
   inFlight = 0;
   interrupted = false;

@@ -10,8 +10,8 @@ import type { ABTest, ModelConfig } from "../schema/mod.ts";
 import { createPlan, renderMessages } from "./plan.ts";
 
 /**
- * Output tokens assumed per call when the model config says nothing closer:
- * about 225 English words, a typical chat answer. Capped by `max_tokens`.
+ * Output tokens assumed per call when the model config gives no length: about
+ * 225 English words. This is an assumption, capped by `max_tokens`.
  */
 export const DEFAULT_EXPECTED_OUTPUT_TOKENS = 300;
 
@@ -55,9 +55,9 @@ export interface EstimateCostOptions {
 
 /**
  * Estimates the calls, tokens and cost of each arm of a test without calling
- * anything. Prompt tokens are counted from the rendered prompts at about 4
- * characters per token, so expect an error of 10-30% against a real
- * tokenizer; output tokens are an assumption, not a measurement.
+ * anything. Prompt tokens are estimated from the rendered prompts at about 4
+ * characters per token, not counted by the model's tokenizer. Output tokens
+ * are an assumption, not a measurement.
  *
  * @param test The test to estimate.
  * @param options Output length and prices.

@@ -32,7 +32,7 @@ export interface Plan {
    * Lists the planned calls in a stable order: case by case, then repeat by
    * repeat, then arm by arm. Each call of the generator starts over, and a
    * call object is built only when it is reached, so a plan of a million calls
-   * holds no more than the test and one arm index per case.
+   * keeps no more than the test and one arm index per case.
    */
   calls(): Generator<PlannedCall>;
 }

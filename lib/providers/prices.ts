@@ -1,6 +1,6 @@
 /**
  * The dated price table: USD per million tokens for the OpenAI and Anthropic
- * models ablab knows by name.
+ * models ablab prices by name.
  *
  * Each row carries the day its price took effect and where it was read. Check
  * a row that has a `note` before trusting it for billing. When a vendor
@@ -24,7 +24,7 @@ export interface PriceEntry {
   price: Price & { cached_input: number; cache_write: number; valid_from: string };
   /** Page the price was read from, and when. */
   source: string;
-  /** Why the row may be wrong, when it may be. */
+  /** Reason to doubt the row, when there is one. */
   note?: string;
 }
 

@@ -48,7 +48,7 @@ export function priceFor(model: string, options: PriceForOptions = {}): Price | 
   const exact = latest(rows.filter((row) => row.model === model));
   if (exact) return exact.price;
 
-  // Longest base name whose remainder is a snapshot suffix.
+  // Otherwise the longest base name whose remainder is a snapshot suffix.
   let best: PriceEntry[] = [];
   for (const row of rows) {
     if (!model.startsWith(row.model) || !SNAPSHOT_SUFFIX.test(model.slice(row.model.length))) {

@@ -17,7 +17,7 @@ export const DEFAULT_TIME_SCALE = 0.02;
 /** Share of simulated errors that are rate limits (HTTP 429) rather than server errors. */
 const RATE_LIMIT_SHARE = 1 / 3;
 
-/** Simulated wait a rate-limited call asks for, in milliseconds. */
+/** Simulated `retry-after` of a rate-limited call, in milliseconds. */
 const RETRY_AFTER_MS = 1_000;
 
 /** A simulated model's shape with every field filled in. */
@@ -32,7 +32,7 @@ export interface ResolvedProfile {
 }
 
 /**
- * Default profiles by model name, first match wins. Small models answer
+ * Default profiles by model name, first match wins. Small models respond
  * faster and shorter than large ones, and reasoning models slowest.
  */
 const NAMED_PROFILES: readonly [
@@ -78,7 +78,7 @@ export function resolveProfile(
 export interface SimulatedProviderOptions {
   /**
    * Real milliseconds slept per simulated millisecond when a model's profile
-   * sets no `time_scale`; 0 answers at once. Default 0.02.
+   * sets no `time_scale`; 0 responds at once. Default 0.02.
    */
   timeScale?: number;
 }
@@ -86,11 +86,12 @@ export interface SimulatedProviderOptions {
 /**
  * A deterministic stand-in for a model API.
  *
- * Latency is lognormal around the profile's median; the output is composed
- * from the prompt, so different variants and models answer differently;
- * token counts are estimated from the text (4 characters per token). An
- * `error_rate` makes some attempts fail, each attempt of a call key drawing
- * anew, so retries can succeed.
+ * Latency is lognormal around the profile's median. The output is composed
+ * from the prompt and drawn from a stream seeded by the model name, so
+ * different variants and models produce different outputs. Token counts are
+ * estimated from the text at 4 characters per token. An `error_rate` makes
+ * some attempts fail, and each attempt of a call key draws anew, so retries
+ * can succeed.
  */
 export class SimulatedProvider implements Provider {
   readonly name = "simulated";
@@ -107,7 +108,7 @@ export class SimulatedProvider implements Provider {
   }
 
   /**
-   * Answers one request after sleeping `latency * time_scale` real milliseconds.
+   * Responds to one request after sleeping `latency * time_scale` real milliseconds.
    *
    * @throws {RateLimitError} or {ProviderError} on a simulated failure.
    * @throws The signal's reason when the request is aborted.

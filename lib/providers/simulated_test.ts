@@ -29,7 +29,8 @@ Deno.test("SimulatedProvider is deterministic per call", async () => {
   assert.deepEqual(again, first);
   assert.equal(first.simulated, true);
   assert.equal(first.finish_reason, "stop");
-  assert.ok(first.latency_ms !== undefined && first.latency_ms > 0);
+  assert.ok(first.latency_ms !== undefined);
+  assert.ok(first.latency_ms > 0);
 });
 
 Deno.test("SimulatedProvider varies with seed and key", async () => {

@@ -80,7 +80,7 @@ const TEMPLATES: readonly string[] = [
  * style cues (concise, detailed, friendly, formal, bullet points).
  *
  * @param messages The request's messages; the system message sets the style.
- * @param meanWords Typical answer length in words before style scaling.
+ * @param meanWords Typical output length in words before style scaling.
  * @param random Uniform source that makes the answer deterministic.
  * @returns The answer text.
  */

@@ -7,9 +7,9 @@
 import type { Message } from "./provider.ts";
 
 /**
- * Characters per token in English text for OpenAI and Anthropic tokenizers,
- * the rule of thumb both vendors publish; code and non-Latin scripts use more
- * tokens per character.
+ * Characters per token in English text for OpenAI and Anthropic tokenizers.
+ * This is a rule of thumb, and code or non-Latin scripts use more tokens per
+ * character.
  */
 export const CHARS_PER_TOKEN = 4;
 

@@ -14,3 +14,4 @@ export {
 } from "./build_report.ts";
 export * from "./render_markdown.ts";
 export * from "./write_report.ts";
+export * from "./default_extensions.ts";

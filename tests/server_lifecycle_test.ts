@@ -112,6 +112,12 @@ Deno.test("server runs a test through its lifecycle", async () => {
   assert.match(markdown, /Position bias/);
   assert.match(markdown, /Rater agreement/);
   assert.match(markdown, /judge:large/);
+  const sections = (reported.body.report as { sections: { id: string }[] }).sections.map((s) =>
+    s.id
+  );
+  for (const id of ["pairwise", "ranking", "position-bias", "rater-agreement"]) {
+    assert.ok(sections.includes(id), `report lacks section ${id}: ${sections.join(", ")}`);
+  }
   const stored = await fetch(`${base}/api-demo/report`);
   assert.equal(stored.status, 200);
   assert.equal((await stored.json()).test_id, "api-demo");

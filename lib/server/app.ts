@@ -7,6 +7,7 @@
 import { Controller } from "../controller/controller.ts";
 import { TransitionError } from "../controller/errors.ts";
 import { type Logger, nullLogger } from "../log.ts";
+import { defaultReportExtensions } from "../report/default_extensions.ts";
 import type { ReportExtension } from "../report/write_report.ts";
 import { TestExistsError, TestNotFoundError } from "../store/errors.ts";
 import type { Store } from "../store/store.ts";
@@ -43,7 +44,7 @@ export interface AppOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** Runs tests started through the API. Default the engine's `runTest`. */
   runner?: TestRunner;
-  /** Report extensions such as the statistics layer's, run before the rating sections. Default none. */
+  /** Extensions of `POST /ab-tests/{id}/report`. Default `defaultReportExtensions()`: statistics, position bias, agreement. */
   reportExtensions?: ReportExtension[];
 }
 
@@ -90,7 +91,7 @@ export function createApp(options: AppOptions): App {
     env: options.env ?? {},
     pairs: new PairIndex(options.store),
     tests: new TestCache(options.store),
-    reportExtensions: options.reportExtensions ?? [],
+    reportExtensions: options.reportExtensions ?? defaultReportExtensions(),
   };
   const router = new Router<ServerContext>().add(
     ...testRoutes(),

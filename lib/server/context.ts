@@ -28,7 +28,7 @@ export interface ServerContext {
   pairs: PairIndex;
   /** Stored tests by id; a test does not change after it is created. */
   tests: TestCache;
-  /** Report extensions run before the comparison layer's own sections. */
+  /** Extensions `POST /ab-tests/{id}/report` passes to `writeReport`. */
   reportExtensions: readonly ReportExtension[];
 }
 

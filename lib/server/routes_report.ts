@@ -6,7 +6,6 @@
 import type { DuckDBInstance } from "@duckdb/node-api";
 import { measureAgreement } from "../compare/agreement.ts";
 import { positionBias } from "../compare/position_bias.ts";
-import { ratingReportExtension } from "../compare/report_sections.ts";
 import { writeReport } from "../report/write_report.ts";
 import { listArms } from "../schema/mod.ts";
 import { aggregateResults } from "../stats/aggregate.ts";
@@ -49,7 +48,7 @@ export function reportRoutes(): R[] {
         const id = testIdParam(match);
         await requireTest(context, id);
         const { report, markdown } = await writeReport(context.store, id, {
-          extensions: [...context.reportExtensions, ratingReportExtension()],
+          extensions: [...context.reportExtensions],
           signal: request.signal,
           logger: context.logger,
         });

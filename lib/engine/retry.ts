@@ -43,6 +43,12 @@ export interface RetryTimers {
   now(): number;
   /** Resolve after `ms` milliseconds; reject with the signal's reason when it aborts. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /**
+   * Run `callback` after `ms` milliseconds and return a function that cancels
+   * it. Optional: built from `sleep` when absent, at the cost of an
+   * AbortController per call.
+   */
+  schedule?(ms: number, callback: () => void): () => void;
 }
 
 /** Details of a retry, passed to `onRetry`. */
@@ -99,6 +105,10 @@ export interface RetryResult {
 /** Real clock and `setTimeout` sleep. */
 export const realTimers: RetryTimers = {
   now: () => performance.now(),
+  schedule: (ms, callback) => {
+    const timer = setTimeout(callback, ms);
+    return () => clearTimeout(timer);
+  },
   sleep: (ms, signal) =>
     new Promise<void>((resolve, reject) => {
       if (signal?.aborted) {
@@ -229,29 +239,36 @@ async function runAttempt(
 ): Promise<CallResponse> {
   const { timeoutMs, timers, signal } = context;
   const attempt = new AbortController();
-  const settled = new AbortController();
-  const onCancel = () => attempt.abort(signal?.reason);
-  signal?.addEventListener("abort", onCancel, { once: true });
-
+  const { promise: lost, reject: lose } = Promise.withResolvers<never>();
   // The attempt loses to whichever comes first: the timeout or cancellation.
-  const aborted = new Promise<never>((_, reject) => {
-    attempt.signal.addEventListener("abort", () => reject(attempt.signal.reason), { once: true });
+  const abort = (reason: unknown) => {
+    attempt.abort(reason);
+    lose(reason);
+  };
+  const onCancel = () => abort(signal?.reason);
+  signal?.addEventListener("abort", onCancel, { once: true });
+  const cancelTimeout = schedule(timers, timeoutMs, () => {
+    abort(new TimeoutError(`provider call timed out after ${timeoutMs} ms`));
   });
-  timers.sleep(timeoutMs, settled.signal).then(
-    () => attempt.abort(new TimeoutError(`provider call timed out after ${timeoutMs} ms`)),
-    () => {},
-  );
 
   const call = provider.call({ ...request, signal: attempt.signal });
   // A late response or error from an abandoned attempt is dropped here.
   call.catch(() => {});
+  lost.catch(() => {});
   try {
-    return await Promise.race([call, aborted]);
+    return await Promise.race([call, lost]);
   } finally {
-    settled.abort();
+    cancelTimeout();
     signal?.removeEventListener("abort", onCancel);
-    if (!attempt.signal.aborted) attempt.abort(new DOMException("attempt settled", "AbortError"));
   }
+}
+
+/** Run `callback` after `ms` milliseconds through `timers`; returns a function that cancels it. */
+function schedule(timers: RetryTimers, ms: number, callback: () => void): () => void {
+  if (timers.schedule) return timers.schedule(ms, callback);
+  const cancel = new AbortController();
+  timers.sleep(ms, cancel.signal).then(callback, () => {});
+  return () => cancel.abort();
 }
 
 function checkNumber(name: string, value: number, rule: { integer: boolean; min: number }): void {

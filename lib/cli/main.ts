@@ -14,13 +14,15 @@ import { runCommand } from "./run.ts";
 import { demoCommand } from "./demo.ts";
 import { reportCommand } from "./report.ts";
 import { listCommand } from "./list.ts";
+import { serveCommand } from "../server/serve_command.ts";
 
-/** Subcommands by name; `serve` is added by the server layer. */
+/** Subcommands by name. */
 export const COMMANDS: Record<string, Command> = {
   run: runCommand,
   demo: demoCommand,
   report: reportCommand,
   list: listCommand,
+  serve: serveCommand,
 };
 
 /** Returns the top-level help text, listing every command. */

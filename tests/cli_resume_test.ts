@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { createPlan, FsStore, loadExperiment, TestStateSchema } from "../lib/mod.ts";
 import type { RunJsonSummary } from "../lib/cli/run_args.ts";
-import { CLI_MAIN, REPO_ROOT, runCli, writeSmallExperiment } from "./cli_helpers.ts";
+import { CLI_MAIN, REPO_ROOT, runCli, runMain, writeSmallExperiment } from "./cli_helpers.ts";
 
 /** Time limit for the interrupted run, far above its expected 2 seconds. */
 const RUN_TIMEOUT_MS = 60_000;
@@ -122,7 +122,7 @@ Deno.test("--retry-errors reruns errors and missing calls", async () => {
     const out = join(dir, "out");
 
     // A tiny budget pauses the run after a few priced successes; the broken model's errors cost nothing.
-    const first = await runCli([
+    const first = await runMain([
       "run",
       file,
       "--out",
@@ -139,7 +139,7 @@ Deno.test("--retry-errors reruns errors and missing calls", async () => {
     assert.ok(paused.errors >= 1, `stored ${paused.errors} errors`);
     assert.ok(paused.done < 16, `made ${paused.done} calls`);
 
-    const retried = await runCli([
+    const retried = await runMain([
       "run",
       "--resume",
       "e1",
@@ -164,7 +164,7 @@ Deno.test("--retry-errors reruns errors and missing calls", async () => {
     for (const key of twice) assert.match(key, /\/broken\|/);
     assert.ok([...counts.values()].every((n) => n <= 2));
 
-    const again = await runCli(["run", "--resume", "e1", "--retry-errors", "--out", out]);
+    const again = await runMain(["run", "--resume", "e1", "--retry-errors", "--out", out]);
     assert.equal(again.code, 2);
     assert.match(again.stderr, /cannot retry errors of test "e1": it is completed/);
   } finally {

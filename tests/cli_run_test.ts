@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { ABTestReportSchema, FsStore, TestStateSchema } from "../lib/mod.ts";
-import { exists, runCli, writeSmallExperiment } from "./cli_helpers.ts";
+import { exists, runCli, runMain, writeSmallExperiment } from "./cli_helpers.ts";
 
 Deno.test("run writes results and report", async () => {
   const dir = await Deno.makeTempDir({ prefix: "ablab-cli-run-" });
@@ -62,7 +62,7 @@ Deno.test("run prints paths and log lines", async () => {
     const file = await writeSmallExperiment(dir);
     const out = join(dir, "out");
 
-    const result = await runCli(["run", file, "--out", out]);
+    const result = await runMain(["run", file, "--out", out]);
 
     assert.equal(result.code, 0, result.stderr);
     const id = /^results (.+)\/results\/$/m.exec(result.stdout)?.[1];
@@ -109,7 +109,7 @@ Deno.test("run --dry-run writes nothing", async () => {
 });
 
 Deno.test("run --dry-run shows the budget", async () => {
-  const result = await runCli([
+  const result = await runMain([
     "run",
     "examples/support-tone.yaml",
     "--dry-run",
@@ -130,7 +130,7 @@ Deno.test("run pauses when the budget is reached", async () => {
     const file = await writeSmallExperiment(dir, { cases: 20, concurrency: 1 });
     const out = join(dir, "out");
 
-    const first = await runCli([
+    const first = await runMain([
       "run",
       file,
       "--out",
@@ -149,7 +149,7 @@ Deno.test("run pauses when the budget is reached", async () => {
     assert.ok(summary.done < 40, `made ${summary.done} calls`);
     assert.match(first.stderr, /budget reached: .*--resume b1 --max-cost-usd/);
 
-    const blocked = await runCli([
+    const blocked = await runMain([
       "run",
       "--resume",
       "b1",
@@ -161,7 +161,7 @@ Deno.test("run pauses when the budget is reached", async () => {
     assert.equal(blocked.code, 2);
     assert.match(blocked.stderr, /^error: test "b1" has spent \$0\.\d+ of its \$0\.0001 budget/);
 
-    const resumed = await runCli([
+    const resumed = await runMain([
       "run",
       "--resume",
       "b1",
@@ -185,13 +185,13 @@ Deno.test("list and report find a stored test", async () => {
   try {
     const file = await writeSmallExperiment(dir);
     const out = join(dir, "out");
-    const run = await runCli(["run", file, "--out", out, "--id", "listed"]);
+    const run = await runMain(["run", file, "--out", out, "--id", "listed"]);
     assert.equal(run.code, 0, run.stderr);
     await Deno.remove(join(out, "listed", "report.md"));
 
-    const list = await runCli(["list", "--out", out]);
-    const listJson = await runCli(["list", "--out", out, "--json"]);
-    const report = await runCli(["report", "listed", "--out", out]);
+    const list = await runMain(["list", "--out", out]);
+    const listJson = await runMain(["list", "--out", out, "--json"]);
+    const report = await runMain(["report", "listed", "--out", out]);
 
     assert.equal(list.code, 0, list.stderr);
     assert.match(list.stdout, /^ID +STATUS +UPDATED +NAME$/m);

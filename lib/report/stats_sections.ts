@@ -15,9 +15,11 @@ import {
   type Winner,
 } from "../schema/mod.ts";
 import {
+  BOOTSTRAP_DRAW_BUDGET,
   type BootstrapEstimate,
-  bootstrapStatistic,
+  bootstrapStatistics,
   DEFAULT_RESAMPLES,
+  MIN_RESAMPLES,
 } from "../stats/bootstrap.ts";
 import { type ArmComparison, type ArmSample, compareArms } from "../stats/compare_arms.ts";
 import { DEFAULT_RANKING_RESAMPLES } from "../stats/bradley_terry.ts";
@@ -27,19 +29,13 @@ import {
   DEFAULT_SIGNIFICANCE,
   type PairwiseTest,
 } from "../stats/pairwise_tests.ts";
-import {
-  type Percentile,
-  percentiles,
-  QUANTILE_METHOD,
-  quantileSorted,
-} from "../stats/quantile.ts";
+import { type Percentile, percentiles, QUANTILE_METHOD } from "../stats/quantile.ts";
 import {
   OVERALL_DIMENSION,
   type RatingStatistics,
   ratingStatistics,
 } from "../stats/rating_stats.ts";
 import { checkSampleRatio, SRM_ALPHA, type SrmResult } from "../stats/srm.ts";
-import { mean } from "../stats/welch.ts";
 import { analyzeWinners, type WinnerVerdict } from "../stats/winner.ts";
 import type { ReportSection } from "./build_report.ts";
 import { renderStatsSections } from "./stats_markdown.ts";
@@ -147,16 +143,15 @@ export function statsSections(
     arm_id: arm,
     latency_n: latencySamples[k]!.values.length,
     latency_percentiles: percentiles(latencySamples[k]!.values),
-    latency_median: bootstrapStatistic(
-      latencySamples[k]!.values,
-      (sorted) => quantileSorted(sorted, 0.5),
-      { ...bootstrap, seed: seed + k },
-    ),
-    cost_n: costSamples[k]!.values.length,
-    cost_mean: bootstrapStatistic(costSamples[k]!.values, (sorted) => mean(Array.from(sorted)), {
+    latency_median: bootstrapStatistics(latencySamples[k]!.values, [{ quantile: 0.5 }], {
       ...bootstrap,
       seed: seed + k,
-    }),
+    })[0]!,
+    cost_n: costSamples[k]!.values.length,
+    cost_mean: bootstrapStatistics(costSamples[k]!.values, ["mean"], {
+      ...bootstrap,
+      seed: seed + k,
+    })[0]!,
   }));
   const latency = compareArms(latencySamples.filter((s) => s.values.length > 0), bootstrap);
   const cost = compareArms(costSamples.filter((s) => s.values.length > 0), bootstrap);
@@ -327,7 +322,9 @@ function describeMethods(
 ): string[] {
   return [
     `Percentiles: ${QUANTILE_METHOD}.`,
-    `Intervals on medians, p95 and mean cost: percentile bootstrap, ${resamples} seeded resamples (xoshiro128**).`,
+    `Intervals on medians, p95 and mean cost: percentile bootstrap with up to ${resamples} ` +
+    `seeded resamples (xoshiro128**); samples too large for that many within ` +
+    `${BOOTSTRAP_DRAW_BUDGET.toLocaleString("en-US")} draws get fewer, at least ${MIN_RESAMPLES}.`,
     "Latency and cost between arms: Mann-Whitney U (exact when a sample has at most 8 values and no ties, otherwise normal approximation with tie and continuity corrections, as SciPy's default); Wilcoxon signed-rank on per-case differences when the same cases ran on both arms; Welch's t-test for means.",
     "Win rate: (wins + ties / 2) / (wins + losses + ties) with a Wilson score interval; decisive win rate wins / (wins + losses); both-bad verdicts counted separately.",
     "Quality between two arms: exact two-sided sign test on wins against losses.",

@@ -102,9 +102,12 @@ function compareTwo(
   const x = matched?.x ?? a.values;
   const y = matched?.y ?? b.values;
 
-  const median = (sorted: ArrayLike<number>) => quantileSorted(sorted, 0.5);
-  const p95 = (sorted: ArrayLike<number>) => quantileSorted(sorted, 0.95);
-  const options = { ...bootstrap, paired };
+  const [medianDifference, p95Difference] = bootstrapDifference(
+    x,
+    y,
+    [{ quantile: 0.5 }, { quantile: 0.95 }],
+    { ...bootstrap, paired },
+  );
   const welch = welchTTest(a.values, b.values, { confidence: bootstrap.confidence });
 
   let test: ArmComparison["test"];
@@ -135,8 +138,8 @@ function compareTwo(
     n_pairs: matched ? matched.x.length : 0,
     median_a: finiteOrNull(quantileSorted(sortNumbers(a.values), 0.5)),
     median_b: finiteOrNull(quantileSorted(sortNumbers(b.values), 0.5)),
-    median_difference: bootstrapDifference(x, y, median, options),
-    p95_difference: bootstrapDifference(x, y, p95, { ...options, seed: options.seed + 1_000_003 }),
+    median_difference: medianDifference!,
+    p95_difference: p95Difference!,
     welch,
     test,
     test_method: testMethod,

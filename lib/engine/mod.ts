@@ -10,3 +10,4 @@ export * from "./engine.ts";
 export * from "./estimate.ts";
 export * from "./retry.ts";
 export { type ModelLimiterStats, RateLimiter, type RateLimiterOptions } from "./rate_limit.ts";
+export * from "./cache.ts";

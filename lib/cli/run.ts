@@ -15,6 +15,7 @@ import {
   FsStore,
   loadExperiment,
   type Logger,
+  ResponseCache,
   type RunSummary,
   runTest,
   type Store,
@@ -232,6 +233,10 @@ async function runPrepared(prepared: PreparedRun, run: RunContext): Promise<numb
       resume: !request.retryErrors,
       skipKeys: prepared.skipKeys,
       ...(prepared.budgetUsd === undefined ? {} : { maxCostUsd: prepared.budgetUsd }),
+      // Cached responses live beside the runs, so every test under --out shares them.
+      ...(test.cache
+        ? { cache: new ResponseCache({ dir: join(request.out, ".cache"), logger }) }
+        : {}),
       onProgress: (progress) => display.update(progress),
     });
   } catch (error) {

@@ -8,6 +8,10 @@
  * type the frontend supports. Outside a notebook the objects are plain values
  * whose `svg`, `html` or `markdown` field can be written to a file.
  *
+ * NOTE: under nbconvert, prefer `await Deno.jupyter.display(value)`. With
+ * Deno 2.9.6, a last-expression result of a cell that awaited something often
+ * reached nbconvert after the kernel reported idle, and nbconvert dropped it.
+ *
  * @module
  */
 import * as Plot from "@observablehq/plot";
@@ -55,7 +59,8 @@ export interface PlotChart extends Displayable {
  *
  * @param options Plot options, as for `Plot.plot`; `document` is supplied.
  * @returns The chart's SVG and HTML and its Jupyter display method.
- * @throws {TypeError} When `options.document` is set, since the helper supplies it.
+ * @throws {TypeError} When `options.document` is set, since the helper supplies it, or when
+ *   a continuous color legend is requested, since drawing its ramp needs a canvas.
  * @example
  * ```ts
  * import * as Plot from "@observablehq/plot";
@@ -72,7 +77,21 @@ export function displayPlot(options: Plot.PlotOptions): PlotChart {
   const window = parseHTML("<!DOCTYPE html><html><head></head><body></body></html>");
   const document = (window as unknown as { document: NonNullable<Plot.PlotOptions["document"]> })
     .document;
-  const root = Plot.plot({ ...options, document }) as unknown as MarkupElement;
+  let root: MarkupElement;
+  try {
+    root = Plot.plot({ ...options, document }) as unknown as MarkupElement;
+  } catch (error) {
+    // Plot draws continuous color ramps on a canvas, and linkedom has none.
+    if (error instanceof TypeError && /fillStyle|getContext|toDataURL/.test(error.message)) {
+      throw new TypeError(
+        "Invalid Plot options for displayPlot: a continuous color legend needs a canvas, " +
+          'which the server-side document lacks; set color.type to "quantize" or "threshold", ' +
+          "or remove color.legend",
+        { cause: error },
+      );
+    }
+    throw error;
+  }
   const svgs = root.tagName.toLowerCase() === "svg" ? [root] : [...root.querySelectorAll("svg")];
   // Color ramp legends are SVGs too; Plot gives them a class ending in "-ramp".
   const chart = svgs.filter((svg) => !(svg.getAttribute("class") ?? "").endsWith("-ramp")).at(-1);
@@ -143,7 +162,9 @@ export function displayTable(
   const columns = options.columns ?? columnsOf(rows);
   const shown = rows.slice(0, maxRows);
   const cells = shown.map((row) => columns.map((column) => formatCell(row[column], digits)));
-  const note = rows.length > shown.length ? `showing ${shown.length} of ${rows.length} rows` : "";
+  let note = "";
+  if (rows.length === 0) note = "no rows";
+  else if (rows.length > shown.length) note = `showing ${shown.length} of ${rows.length} rows`;
 
   const html = renderHtmlTable(columns, cells, options.caption, note);
   const text = renderTextTable(columns, cells, options.caption, note);

@@ -39,6 +39,14 @@ Deno.test("server runs a test through its lifecycle", async () => {
 
   const again = await postJson(`${base}/api-demo/pause`, {});
   assert.equal(again.status, 409);
+  const late = await postJson(`${base}/api-demo/results`, { results: [] });
+  assert.equal(late.status, 409);
+
+  // The event stream of a finished test sends one progress event and ends.
+  const events = await fetch(`${base}/api-demo/events`, { signal: AbortSignal.timeout(10_000) });
+  assert.equal(events.headers.get("content-type"), "text/event-stream");
+  const stream = await events.text();
+  assert.match(stream, /^event: progress\ndata: \{.*"status":"completed".*\}\n\n$/);
 
   // Pairs and the judge.
   const compared = await postJson(`${base}/api-demo/compare`, { mode: "all" });
@@ -127,4 +135,37 @@ Deno.test("server runs a test through its lifecycle", async () => {
   assert.ok(
     t.logger.lines.some((line) => line.message.startsWith("POST /ab-tests/api-demo/start -> 200")),
   );
+});
+
+Deno.test("server pauses a run and resumes it", async () => {
+  await using t = await startTestServer();
+  const base = `${t.url}/ab-tests`;
+  const yaml = experimentYaml("slow").replaceAll(
+    "time_scale: 0",
+    "time_scale: 1, latency_median_ms: 300",
+  )
+    .replace("seed: 3", "seed: 3\nconcurrency: 2");
+  const created = await fetch(base, {
+    method: "POST",
+    headers: { "content-type": "application/yaml" },
+    body: yaml,
+  });
+  assert.equal(created.status, 201);
+
+  assert.equal((await postJson(`${base}/slow/start`, {})).status, 200);
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const paused = await postJson(`${base}/slow/pause`, {});
+  assert.equal(paused.status, 200);
+  assert.equal(paused.body.status, "paused");
+  const partial = await (await fetch(`${base}/slow/progress`)).json();
+  assert.equal(partial.run.active, false);
+  assert.ok(partial.stored_calls > 0, `${partial.stored_calls} calls stored`);
+  assert.ok(partial.stored_calls < 24, `${partial.stored_calls} calls stored`);
+
+  // Resume makes only the missing calls, then completes.
+  const resumed = await postJson(`${base}/slow/start`, {});
+  assert.equal(resumed.body.status, "running");
+  const final = await waitForStatus(`${base}/slow/progress`, "completed");
+  assert.equal(final.stored_calls, 24);
+  assert.equal((await t.store.readResults("slow")).length, 24);
 });

@@ -154,6 +154,10 @@ export function testRoutes(): R[] {
       handler: async (request, match, context) => {
         const id = testIdParam(match);
         await requireTest(context, id);
+        const { status } = await context.controller.getState(id);
+        if (status === "completed" || status === "failed") {
+          throw new HttpError(409, `test "${id}" is ${status} and accepts no more results`);
+        }
         bodyType(request, ["json"]);
         // One result object, or `{ results: [...] }`.
         const value = parseJsonText(await readText(request, context.maxBodyBytes));

@@ -7,10 +7,12 @@
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { listTestPaths } from "./loaders/paths.ts";
-import { seedNpmVersionCache } from "./loaders/offline_npm.ts";
+import { clearLoaderOutputs, seedNpmVersionCache } from "./loaders/framework_cache.ts";
 
-// Without this the build asks the npm registry for versions of packages it never loads.
-seedNpmVersionCache(fileURLToPath(new URL("./src", import.meta.url)));
+const root = fileURLToPath(new URL("./src", import.meta.url));
+// Fresh data on every build, and no registry lookups for packages the pages never load.
+clearLoaderOutputs(root);
+seedNpmVersionCache(root);
 
 export default {
   title: "ablab",

@@ -1,5 +1,8 @@
 /**
- * Keeps the site build offline. Framework's client library refers to npm
+ * Framework's build cache (`<root>/.observablehq/cache`), prepared before
+ * each build so the build is offline and its data is fresh.
+ *
+ * Offline: Framework's client library refers to npm
  * packages it loads only on demand (d3-dsv for CSV files, apache-arrow for
  * Arrow files, and so on), and the build looks up each one's version on the
  * npm registry unless a folder `<name>@<version>` exists in its npm cache.
@@ -8,7 +11,7 @@
  *
  * @module
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 
 /**
@@ -44,5 +47,31 @@ export const CLIENT_NPM_PACKAGES = [
 export function seedNpmVersionCache(root: string): void {
   for (const entry of CLIENT_NPM_PACKAGES) {
     mkdirSync(join(root, ".observablehq", "cache", "_npm", entry), { recursive: true });
+  }
+}
+
+/** Cache folders that hold bundled code, not loader output; they depend only on node_modules. */
+const CODE_FOLDERS = new Set(["_node", "_npm", "_jsr", "_observablehq"]);
+
+/**
+ * Deletes every cached data loader output. Framework reuses a cached output
+ * while it is newer than the loader's source file, so without this a rebuild
+ * after a new run would show the old runs folder.
+ *
+ * NOTE: two builds of one checkout at the same time share this cache.
+ *
+ * @param root Framework's source root.
+ */
+export function clearLoaderOutputs(root: string): void {
+  const cache = join(root, ".observablehq", "cache");
+  let entries: string[];
+  try {
+    entries = readdirSync(cache);
+  } catch (error) {
+    if ((error as { code?: string }).code === "ENOENT") return;
+    throw error;
+  }
+  for (const entry of entries) {
+    if (!CODE_FOLDERS.has(entry)) rmSync(join(cache, entry), { recursive: true, force: true });
   }
 }

@@ -9,6 +9,12 @@ import * as Plot from "@observablehq/plot";
 import { textElement } from "./text.js";
 import { formatInterval, formatMs, formatUsd, isNumber } from "./format.js";
 
+/**
+ * Narrowest chart drawn. `resize` can report a tiny width while the page
+ * lays out, and a width below the margins would give bars a negative width.
+ */
+export const MIN_CHART_WIDTH = 360;
+
 /** A short note shown in place of a chart that has no data yet. */
 export function emptyChart(message) {
   return textElement("p", message, "ablab-muted ablab-empty");
@@ -24,7 +30,7 @@ export function latencyChart(histogram, { width }) {
   if (histogram.bins.length === 0) return emptyChart("No successful call yet, so no latency.");
   const arms = new Set(histogram.bins.map((bin) => bin.arm_id));
   return Plot.plot({
-    width,
+    width: Math.max(width, MIN_CHART_WIDTH),
     height: 70 + arms.size * 60,
     marginLeft: 50,
     x: { label: "Latency (ms)", domain: [0, histogram.upper_ms] },
@@ -80,7 +86,7 @@ export function costQualityChart(arms, quality, { width }) {
   const rated = points.filter((p) => p.quality && isNumber(p.quality.win_rate));
   if (rated.length === 0) {
     return Plot.plot({
-      width,
+      width: Math.max(width, MIN_CHART_WIDTH),
       height: 300,
       grid: true,
       x: { label: "Cost per 1,000 calls (USD)", zero: true },
@@ -99,7 +105,7 @@ export function costQualityChart(arms, quality, { width }) {
   }
 
   return Plot.plot({
-    width,
+    width: Math.max(width, MIN_CHART_WIDTH),
     height: 320,
     grid: true,
     x: { label: "Cost per 1,000 calls (USD)", zero: true },
@@ -146,7 +152,7 @@ export function tokensChart(arms, { width }) {
   if (rows.length === 0) return emptyChart("No token counts reported yet.");
 
   return Plot.plot({
-    width,
+    width: Math.max(width, MIN_CHART_WIDTH),
     height: 60 + arms.length * 32,
     marginLeft: 160,
     x: { label: "Mean tokens per call", grid: true },
@@ -177,7 +183,7 @@ export function winMatrixChart(cells, { width }) {
   const arms = [...new Set(cells.flatMap((cell) => [cell.arm_a, cell.arm_b]))].sort();
 
   return Plot.plot({
-    width,
+    width: Math.max(width, MIN_CHART_WIDTH),
     height: 80 + arms.length * 48,
     marginLeft: 160,
     marginBottom: 80,
@@ -218,7 +224,7 @@ export function rankingChart(ranking, { width, label = "Strength (95% interval)"
   const withInterval = ranking.filter((row) => isNumber(row.low) && isNumber(row.high));
 
   return Plot.plot({
-    width,
+    width: Math.max(width, MIN_CHART_WIDTH),
     height: 60 + ranking.length * 36,
     marginLeft: 180,
     x: { label, grid: true },

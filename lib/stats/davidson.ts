@@ -56,6 +56,46 @@ export interface DavidsonFit {
   iterations: number;
 }
 
+/** Verdict counts between arms `a` and `b` (a < b). */
+export interface PairCounts {
+  a: number;
+  b: number;
+  a_wins: number;
+  b_wins: number;
+  ties: number;
+}
+
+/**
+ * Counts outcomes per unordered pair of arms.
+ *
+ * @param armCount Number of arms; outcomes index them from 0.
+ * @param outcomes Pairwise outcomes.
+ * @returns One entry per pair with at least one outcome, a < b, sorted by (a, b).
+ * @throws {RangeError} When an outcome names an arm outside [0, armCount) or an arm against itself.
+ */
+export function countOutcomes(armCount: number, outcomes: readonly PairOutcome[]): PairCounts[] {
+  const byPair = new Map<number, PairCounts>();
+  for (const outcome of outcomes) {
+    const valid = Number.isInteger(outcome.a) && Number.isInteger(outcome.b) &&
+      outcome.a >= 0 && outcome.b >= 0 && outcome.a < armCount && outcome.b < armCount &&
+      outcome.a !== outcome.b;
+    if (!valid) {
+      throw new RangeError(
+        `Invalid outcome between arms ${outcome.a} and ${outcome.b}: expected two different indexes below ${armCount}.`,
+      );
+    }
+    const a = Math.min(outcome.a, outcome.b);
+    const b = Math.max(outcome.a, outcome.b);
+    const key = a * armCount + b;
+    const cell = byPair.get(key) ?? { a, b, a_wins: 0, b_wins: 0, ties: 0 };
+    if (outcome.result === "tie") cell.ties++;
+    else if ((outcome.result === "a") === (outcome.a === a)) cell.a_wins++;
+    else cell.b_wins++;
+    byPair.set(key, cell);
+  }
+  return [...byPair.entries()].sort(([x], [y]) => x - y).map(([, cell]) => cell);
+}
+
 /**
  * Fits Davidson's Bradley-Terry model with ties by Newton's method.
  *
@@ -70,36 +110,37 @@ export function fitDavidson(
   outcomes: readonly PairOutcome[],
   options: { penalty?: number } = {},
 ): DavidsonFit {
-  for (const outcome of outcomes) {
-    const valid = Number.isInteger(outcome.a) && Number.isInteger(outcome.b) &&
-      outcome.a >= 0 && outcome.b >= 0 && outcome.a < armCount && outcome.b < armCount &&
-      outcome.a !== outcome.b;
-    if (!valid) {
-      throw new RangeError(
-        `Invalid outcome between arms ${outcome.a} and ${outcome.b}: expected two different indexes below ${armCount}.`,
-      );
-    }
-  }
+  return fitDavidsonCounts(armCount, countOutcomes(armCount, outcomes), options);
+}
 
-  // Compact index over arms with comparisons and the counts per unordered pair.
-  const active = [...new Set(outcomes.flatMap((o) => [o.a, o.b]))].sort((x, y) => x - y);
+/**
+ * Fits Davidson's Bradley-Terry model from verdict counts per pair; see `fitDavidson`.
+ *
+ * @param armCount Number of arms; counts index them from 0.
+ * @param pairs Counts per pair of arms, from `countOutcomes` or built by the caller.
+ * @param options.penalty Ridge penalty λ. Default 0 when the MLE exists, otherwise `FALLBACK_PENALTY`.
+ */
+export function fitDavidsonCounts(
+  armCount: number,
+  pairs: readonly PairCounts[],
+  options: { penalty?: number } = {},
+): DavidsonFit {
+  // Compact index over arms with comparisons.
+  const compared = pairs.filter((pair) => pair.a_wins + pair.b_wins + pair.ties > 0);
+  const active = [...new Set(compared.flatMap((pair) => [pair.a, pair.b]))].sort((x, y) => x - y);
   const position = new Map(active.map((arm, k) => [arm, k]));
   const m = active.length;
-  const counts = new Map<number, { i: number; j: number; wi: number; wj: number; t: number }>();
   let ties = 0;
-  for (const { a, b, result } of outcomes) {
-    const i = Math.min(position.get(a)!, position.get(b)!);
-    const j = Math.max(position.get(a)!, position.get(b)!);
-    const key = i * m + j;
-    const cell = counts.get(key) ?? { i, j, wi: 0, wj: 0, t: 0 };
-    if (result === "tie") {
-      cell.t++;
-      ties++;
-    } else if ((result === "a") === (position.get(a) === i)) cell.wi++;
-    else cell.wj++;
-    counts.set(key, cell);
-  }
-  const cells = [...counts.values()];
+  let total = 0;
+  const cells: Cell[] = compared.map((pair) => {
+    ties += pair.ties;
+    total += pair.a_wins + pair.b_wins + pair.ties;
+    const i = position.get(pair.a)!;
+    const j = position.get(pair.b)!;
+    return i < j
+      ? { i, j, wi: pair.a_wins, wj: pair.b_wins, t: pair.ties }
+      : { i: j, j: i, wi: pair.b_wins, wj: pair.a_wins, t: pair.ties };
+  });
 
   // Without two compared arms, or with ties only, nothing is fitted and no penalty applies.
   const strengths = new Array<number>(armCount).fill(Number.NaN);
@@ -114,7 +155,7 @@ export function fitDavidson(
       iterations: 0,
     };
   }
-  if (ties === outcomes.length) {
+  if (ties === total) {
     // Every outcome a tie: ν grows without bound and all strengths are equal.
     for (const arm of active) strengths[arm] = 0;
     return {

@@ -1,5 +1,5 @@
 /**
- * The `ablab` command line: `run`, `demo`, `report` and `list`.
+ * The `ablab` command line: `run`, `demo`, `report`, `list` and `serve`.
  *
  * Exit codes: 0 done, 1 the run failed or stopped before it finished, 2
  * invalid input. An error prints one line on stderr; `--debug` adds the stack.

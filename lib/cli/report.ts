@@ -7,6 +7,7 @@ import { join } from "node:path";
 import {
   Controller,
   DEFAULT_RUNS_DIR as DEFAULT_OUT_DIR,
+  defaultReportExtensions,
   FsStore,
   type Logger,
   type Store,
@@ -51,7 +52,10 @@ export async function writeRunReport(
 ): Promise<ReportPaths | undefined> {
   const started = performance.now();
   try {
-    await writeReport(store, testId, { logger: demoteInfo(options.logger) });
+    await writeReport(store, testId, {
+      extensions: defaultReportExtensions(),
+      logger: demoteInfo(options.logger),
+    });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     options.logger.error(`report ${testId} -> failed: ${message}`, { test_id: testId });

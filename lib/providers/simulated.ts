@@ -160,6 +160,13 @@ export class SimulatedProvider implements Provider {
     const latencyMs = lognormal(random, profile.latency_median_ms, profile.latency_sigma) *
       lengthFactor;
 
+    // A streamed call reports its first token after 15-35% of the latency,
+    // reasoning included, and the output rate over the rest.
+    const ttftMs = request.model.stream ? latencyMs * (0.15 + 0.2 * random()) : null;
+    const outputTokensPerS = ttftMs === null
+      ? null
+      : Math.round((visibleTokens / ((latencyMs - ttftMs) / 1000)) * 10) / 10;
+
     await sleep(latencyMs * profile.time_scale, request.signal);
     return {
       output,
@@ -172,7 +179,8 @@ export class SimulatedProvider implements Provider {
         cache_write_tokens: 0,
         reasoning_tokens: reasoningTokens,
       },
-      ttft_ms: null,
+      ttft_ms: ttftMs === null ? null : Math.round(ttftMs * 10) / 10,
+      output_tokens_per_s: outputTokensPerS,
       latency_ms: Math.round(latencyMs * 10) / 10,
       simulated: true,
     };

@@ -93,6 +93,21 @@ Deno.test("SimulatedProvider reports reasoning tokens", async () => {
   assert.equal(response.usage.completion_tokens, visible + response.usage.reasoning_tokens!);
 });
 
+Deno.test("SimulatedProvider reports ttft when streamed", async () => {
+  const plain = await provider.call(request());
+  assert.equal(plain.ttft_ms, null);
+  assert.equal(plain.output_tokens_per_s ?? null, null);
+
+  const streamed = await provider.call(
+    request({ model: modelConfig("gpt-4o-mini", { stream: true }) }),
+  );
+  assert.ok(streamed.ttft_ms !== null);
+  assert.ok(streamed.ttft_ms > 0);
+  assert.ok(streamed.ttft_ms < streamed.latency_ms!);
+  assert.ok(streamed.output_tokens_per_s! > 0);
+  assert.equal(streamed.output, plain.output);
+});
+
 Deno.test("SimulatedProvider truncates at max_tokens", async () => {
   const response = await provider.call(
     request({ model: modelConfig("gpt-4.1", { max_tokens: 5 }) }),

@@ -345,6 +345,6 @@ const ASSUMPTIONS = [
 ];
 
 /** Converts NaN and infinities to null so the data is the same before and after JSON. */
-export function toJsonValue(value: unknown): unknown {
+function toJsonValue(value: unknown): unknown {
   return JSON.parse(JSON.stringify(value));
 }

@@ -15,3 +15,4 @@ export {
 export * from "./render_markdown.ts";
 export * from "./write_report.ts";
 export * from "./default_extensions.ts";
+export * from "./stats_sections.ts";

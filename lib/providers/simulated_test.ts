@@ -76,6 +76,18 @@ Deno.test("SimulatedProvider follows length cues", async () => {
   assert.ok(detailed > 2 * concise, `detailed ${detailed} vs concise ${concise} tokens`);
 });
 
+Deno.test("SimulatedProvider keeps sentence limits", async () => {
+  const limited = await provider.call(request({
+    messages: [
+      { role: "system", content: "Reply in at most three sentences. No greetings or sign-offs." },
+      { role: "user", content: "My parcel arrived damaged and the invoice is wrong." },
+    ],
+  }));
+  const sentences = limited.output.split(/(?<=\.) /);
+  assert.equal(sentences.length, 3);
+  assert.doesNotMatch(limited.output, /^(Here is an answer\.|Let us look at this\.|In short:)/);
+});
+
 Deno.test("SimulatedProvider counts tokens from text", async () => {
   const response = await provider.call(request());
   // 48 characters -> 12 tokens, plus 3 for the message.

@@ -42,9 +42,21 @@ export function lognormal(random: () => number, median: number, sigma: number): 
 /** Style cues in a prompt and how they shape the simulated answer. */
 interface Style {
   lengthFactor: number;
+  /** Opening lines to pick from; empty when the prompt asks for no greeting. */
   openers: readonly string[];
   bullets: boolean;
+  /** Sentence limit the prompt sets, such as "at most three sentences". */
+  maxSentences: number;
 }
+
+const NUMBER_WORDS: Readonly<Record<string, number>> = {
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+};
 
 const NEUTRAL_OPENERS = ["Here is an answer.", "Let us look at this.", "In short:"];
 const FRIENDLY_OPENERS = ["Happy to help!", "Great question!", "Sure thing, let's dig in."];
@@ -98,9 +110,9 @@ export function composeOutput(
     Math.round(meanWords * style.lengthFactor * (0.7 + 0.6 * random())),
   );
 
-  const sentences = [pick(style.openers)];
-  let words = sentences[0]!.split(" ").length;
-  while (words < targetWords) {
+  const sentences = style.openers.length > 0 ? [pick(style.openers)] : [];
+  let words = sentences.length > 0 ? sentences[0]!.split(" ").length : 0;
+  while (words < targetWords && sentences.length < style.maxSentences) {
     const sentence = pick(TEMPLATES).replace(/\{(\d)\}/g, () => pick(keywords));
     const text = sentence.charAt(0).toUpperCase() + sentence.slice(1);
     sentences.push(style.bullets ? `- ${text}` : text);
@@ -120,7 +132,19 @@ function detectStyle(prompt: string): Style {
   if (/\b(friendly|warm|casual|cheerful|empathetic)\b/.test(prompt)) openers = FRIENDLY_OPENERS;
   else if (/\b(formal|professional|polite)\b/.test(prompt)) openers = FORMAL_OPENERS;
 
-  return { lengthFactor, openers, bullets: /\b(bullet|bullets|bulleted|list)\b/.test(prompt) };
+  if (/\bno (greetings?|salutations?)\b/.test(prompt)) openers = [];
+
+  const limit = prompt.match(
+    /\b(?:at most|no more than|up to|in)\s+(one|two|three|four|five|six|\d+)\s+sentences?\b/,
+  );
+  const maxSentences = limit ? NUMBER_WORDS[limit[1]!] ?? Number(limit[1]) : Infinity;
+
+  return {
+    lengthFactor,
+    openers,
+    bullets: /\b(bullet|bullets|bulleted|list)\b/.test(prompt),
+    maxSentences: Math.max(1, maxSentences),
+  };
 }
 
 /** Distinct words of 4+ letters from the user messages, stopwords left out, in order. */

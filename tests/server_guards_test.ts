@@ -336,3 +336,33 @@ Deno.test("server serves the site with a CSP", async () => {
 Deno.test("fixture arms match the fixture test", () => {
   assert.equal(FIXTURE_ARMS.length, 4);
 });
+
+/** Send a raw HTTP/1.1 request, so the Host header can be chosen. */
+async function rawRequest(port: number, lines: string[]): Promise<string> {
+  const connection = await Deno.connect({ hostname: "127.0.0.1", port });
+  try {
+    await connection.write(new TextEncoder().encode(lines.join("\r\n") + "\r\n\r\n"));
+    const buffer = new Uint8Array(4096);
+    const read = await connection.read(buffer);
+    return new TextDecoder().decode(buffer.subarray(0, read ?? 0));
+  } finally {
+    connection.close();
+  }
+}
+
+Deno.test("server rejects foreign Host headers", async () => {
+  await using t = await startTestServer();
+  const port = Number(new URL(t.url).port);
+  const rebound = await rawRequest(port, [
+    "GET /ab-tests HTTP/1.1",
+    "Host: evil.example:" + port,
+    "Connection: close",
+  ]);
+  assert.match(rebound, /^HTTP\/1\.1 403/);
+  const local = await rawRequest(port, [
+    "GET /ab-tests HTTP/1.1",
+    "Host: localhost",
+    "Connection: close",
+  ]);
+  assert.match(local, /^HTTP\/1\.1 200/);
+});

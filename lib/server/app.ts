@@ -44,6 +44,11 @@ export interface AppOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** Runs tests started through the API. Default the engine's `runTest`. */
   runner?: TestRunner;
+  /**
+   * Host names (without port) the Host header may carry; others get 403, which
+   * stops DNS rebinding from reaching a loopback server. Undefined accepts any.
+   */
+  allowedHosts?: string[];
   /** Extensions of `POST /ab-tests/{id}/report`. Default `defaultReportExtensions()`: statistics, position bias, agreement. */
   reportExtensions?: ReportExtension[];
 }
@@ -104,7 +109,12 @@ export function createApp(options: AppOptions): App {
   const allowedOrigins = options.allowedOrigins ?? [];
   const throttle = new LogThrottle(10_000);
 
+  const allowedHosts = options.allowedHosts?.map((host) => host.toLowerCase());
+
   const handle = async (request: Request, url: URL, client: string): Promise<Response> => {
+    if (allowedHosts !== undefined && !allowedHosts.includes(url.hostname.toLowerCase())) {
+      throw new HttpError(403, "host not allowed: use the address the server listens on");
+    }
     const origin = request.headers.get("origin");
     if (request.method === "OPTIONS") {
       if (origin === null || !allowedOrigins.includes(origin)) {

@@ -103,6 +103,8 @@ export function ratingRoutes(): R[] {
             pairs,
             env: context.env,
             logger: context.logger,
+            // A client that disconnects stops the judge; pairs judged so far stay stored.
+            signal: request.signal,
           })
           : undefined;
         return json({

@@ -7,7 +7,11 @@ import { type AppOptions, createApp } from "./app.ts";
 
 /** Options for {@linkcode startServer}. */
 export interface ServeOptions extends AppOptions {
-  /** Address to listen on. Default `127.0.0.1`, so the API is not reachable from other machines. */
+  /**
+   * Address to listen on. Default `127.0.0.1`, so the API is not reachable
+   * from other machines. On a loopback address the Host header must name a
+   * loopback host unless `allowedHosts` says otherwise.
+   */
   hostname?: string;
   /** Port; 0 picks a free one. Default 8000. */
   port?: number;
@@ -42,7 +46,10 @@ export function startServer(options: ServeOptions): Promise<RunningServer> {
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
     throw new RangeError(`invalid port ${port}: use an integer from 0 to 65535`);
   }
-  const app = createApp(options);
+  const loopback = hostname === "localhost" || hostname === "::1" || /^127\./.test(hostname);
+  const allowedHosts = options.allowedHosts ??
+    (loopback ? ["localhost", "127.0.0.1", "[::1]", hostname] : undefined);
+  const app = createApp({ ...options, ...(allowedHosts === undefined ? {} : { allowedHosts }) });
   const logger = app.context.logger;
 
   const server = Deno.serve({

@@ -19,7 +19,8 @@ Deno.test("fnv1a64Hex() matches the published FNV-1a test vectors", () => {
 Deno.test("unitHash() is in [0, 1) and hashes UTF-8 bytes", () => {
   for (const text of ["", "a", "case-1", "ü", "日本語"]) {
     const unit = unitHash(text);
-    assert.ok(unit >= 0 && unit < 1, `${text} -> ${unit}`);
+    assert.ok(unit >= 0, `${text} -> ${unit}`);
+    assert.ok(unit < 1, `${text} -> ${unit}`);
   }
   // "ü" is two UTF-8 bytes, so it differs from its Latin-1 byte 0xfc.
   assert.notEqual(unitHash("ü"), unitHash("\u00c3\u00bc"));
@@ -62,7 +63,8 @@ Deno.test("allocate() gives a different assignment per seed", () => {
   const b = allocate(ids, [50, 50], { seed: 2 });
   let same = 0;
   a.forEach((arm, i) => same += arm === b[i] ? 1 : 0);
-  assert.ok(same > 400 && same < 600, `${same} of 1000 cases kept their arm`);
+  assert.ok(same > 400, `${same} of 1000 cases kept their arm`);
+  assert.ok(same < 600, `${same} of 1000 cases kept their arm`);
 });
 
 Deno.test("allocate() moves few cases when one is added", () => {

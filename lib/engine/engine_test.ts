@@ -57,7 +57,7 @@ class GatedProvider implements Provider {
           simulated: false,
         });
       };
-      // The provider ignores its signal on purpose: late answers must be dropped.
+      // The provider ignores its signal on purpose: late responses must be dropped.
       this.#pending.add(finish);
       this.maxPending = Math.max(this.maxPending, this.#pending.size);
     });
@@ -121,8 +121,10 @@ Deno.test("runTest() fills rows from the response", async () => {
   assert.equal(row.simulated, true);
   assert.equal(row.error_class, null);
   assert.equal(row.attempts, 1);
-  assert.ok(row.output && row.output.length > 0);
-  assert.ok(row.latency_ms !== null && row.latency_ms > 0);
+  assert.ok(row.output);
+  assert.ok(row.output.length > 0);
+  assert.ok(row.latency_ms !== null);
+  assert.ok(row.latency_ms > 0);
   const expectedCost = (row.prompt_tokens! * 0.15 + row.completion_tokens! * 0.6) / 1e6;
   assert.ok(Math.abs(row.cost_usd! - expectedCost) < 1e-12);
   const rowCosts = (await store.readResults(test.id)).reduce((sum, r) => sum + r.cost_usd!, 0);
@@ -143,7 +145,8 @@ Deno.test("runTest() resume skips stored keys", async () => {
     }),
   );
   assert.equal(first.interrupted, true);
-  assert.ok(first.done >= 25 && first.done < 80, `first run did ${first.done}`);
+  assert.ok(first.done >= 25, `first run did ${first.done}`);
+  assert.ok(first.done < 80, `first run did ${first.done}`);
 
   const second = await runTest(test, options(store));
   assert.equal(second.skipped, first.done);
@@ -208,7 +211,7 @@ Deno.test("runTest() abort leaves a consistent partial set", async () => {
   await until(() => provider.pending === 4 && provider.started === 7);
   controller.abort(new DOMException("stopped by the test", "AbortError"));
   const summary = await running;
-  provider.release(); // Late answers of aborted calls.
+  provider.release(); // Late responses of aborted calls.
   await new Promise((resolve) => setTimeout(resolve, 5));
 
   assert.equal(summary.interrupted, true);
@@ -331,7 +334,8 @@ Deno.test("runTest() stops a model after a fatal error", async () => {
   assert.deepEqual(summary.stoppedModels, ["big"]);
   const rows = await store.readResults(test.id);
   const bigRows = rows.filter((row) => row.model_id === "big");
-  assert.ok(bigRows.length >= 1 && bigRows.length <= 4, `${bigRows.length} rows for big`);
+  assert.ok(bigRows.length >= 1, `${bigRows.length} rows for big`);
+  assert.ok(bigRows.length <= 4, `${bigRows.length} rows for big`);
   assert.ok(bigRows.every((row) => row.error_class === "ProviderError"));
   assert.equal(rows.filter((row) => row.model_id === "mini").length, 80);
 });

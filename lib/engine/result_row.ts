@@ -8,7 +8,7 @@ import type { ProviderError } from "../providers/provider.ts";
 import type { TestResult } from "../schema/mod.ts";
 import type { PlannedCall } from "./plan.ts";
 
-/** What a successful call returned. */
+/** Response and bookkeeping of a successful call. */
 export interface SuccessFields {
   response: CallResponse;
   /** Attempts made, the successful one included. */

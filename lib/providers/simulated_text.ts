@@ -42,7 +42,7 @@ export function lognormal(random: () => number, median: number, sigma: number): 
 /** Style cues in a prompt and how they shape the simulated answer. */
 interface Style {
   lengthFactor: number;
-  /** Opening lines to pick from; empty when the prompt asks for no greeting. */
+  /** Opening lines to pick from; empty when the prompt forbids greetings. */
   openers: readonly string[];
   bullets: boolean;
   /** Sentence limit the prompt sets, such as "at most three sentences". */
@@ -93,7 +93,7 @@ const TEMPLATES: readonly string[] = [
  *
  * @param messages The request's messages; the system message sets the style.
  * @param meanWords Typical output length in words before style scaling.
- * @param random Uniform source that makes the answer deterministic.
+ * @param random Uniform source that makes the output deterministic.
  * @returns The answer text.
  */
 export function composeOutput(

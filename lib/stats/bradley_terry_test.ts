@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { rankArms } from "./bradley_terry.ts";
 import type { PairOutcome } from "./davidson.ts";
+import { createRandom } from "./random.ts";
 
 function outcomes(spec: [number, number, number, number, number][]): PairOutcome[] {
   const list: PairOutcome[] = [];
@@ -46,4 +47,28 @@ Deno.test("rankArms() shares a rank on overlap", () => {
 Deno.test("rankArms() of no outcomes", () => {
   const ranking = rankArms(["a", "b"], [], { resamples: 10 });
   assert.ok(ranking.arms.every((arm) => arm.strength === null && arm.rank === null));
+});
+
+Deno.test("rankArms() intervals cover true strengths", () => {
+  // Outcomes drawn from Davidson's model with known centred strengths and ν = 0.5.
+  const truth = [0.8, 0, -0.8];
+  const nu = 0.5;
+  const random = createRandom(31);
+  const data: PairOutcome[] = [];
+  for (const [a, b] of [[0, 1], [0, 2], [1, 2]] as const) {
+    const pa = Math.exp(truth[a]!);
+    const pb = Math.exp(truth[b]!);
+    const tie = nu * Math.sqrt(pa * pb);
+    for (let k = 0; k < 300; k++) {
+      const u = random() * (pa + pb + tie);
+      data.push({ a, b, result: u < pa ? "a" : u < pa + pb ? "b" : "tie" });
+    }
+  }
+  const ranking = rankArms(["a", "b", "c"], data, { seed: 6, resamples: 400 });
+  ranking.arms.forEach((arm, k) => {
+    const [low, high] = arm.strength_ci!;
+    assert.ok(low <= truth[k]!, `${arm.arm_id}: lower ${low} above ${truth[k]}`);
+    assert.ok(truth[k]! <= high, `${arm.arm_id}: upper ${high} below ${truth[k]}`);
+  });
+  assert.deepEqual(ranking.arms.map((arm) => arm.rank), [1, 2, 3]);
 });

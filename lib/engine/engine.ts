@@ -99,7 +99,11 @@ export interface RunOptions {
   skipKeys?: ReadonlySet<string>;
   /** Called after every finished call and once at the end. */
   onProgress?: (progress: RunProgress) => void;
-  /** Stop making calls when the cost reaches this many USD. Default `test.max_cost_usd`. */
+  /**
+   * Stop making calls when this run's cost reaches this many USD. Default
+   * `test.max_cost_usd`. Costs stored by earlier runs do not count, so pass
+   * the remaining budget when resuming.
+   */
   maxCostUsd?: number;
   /** Admission control before every attempt. Default a `RateLimiter` per run. */
   limiter?: AttemptLimiter;

@@ -296,3 +296,27 @@ Deno.test("callWithRetry with Anthropic retries 529 and drops", async () => {
     await server.stop();
   }
 });
+
+Deno.test("AnthropicProvider retries an error event in a stream", async () => {
+  const server = await startMockServer({
+    latencyMs: 1,
+    faults: ({ attempt }) => (attempt === 0 ? "stream_error" : undefined),
+  });
+  try {
+    const provider = new AnthropicProvider({ env });
+    const model = mockModel(server, "anthropic", { stream: true });
+    const { signal: _, ...request } = callRequest(model, { callKey: "s1" });
+    const retried: string[] = [];
+    const result = await callWithRetry(provider, request, {
+      baseDelayMs: 1,
+      onRetry: (event) => retried.push(event.error.message),
+    });
+    assert.equal(result.attempts, 2);
+    assert.deepEqual(retried, [
+      "anthropic model claude-3-5-haiku: request failed (HTTP 529): Overloaded",
+    ]);
+    assert.match(result.response.output, /^reply to hello there world/);
+  } finally {
+    await server.stop();
+  }
+});

@@ -359,3 +359,32 @@ Deno.test("callWithRetry with OpenAI keeps one answer after a timeout", async ()
     await server.stop();
   }
 });
+
+Deno.test("OpenAIProvider retries an error inside a stream", async () => {
+  const server = await startMockServer({
+    latencyMs: 1,
+    faults: ({ attempt }) => (attempt === 0 ? "stream_error" : undefined),
+  });
+  try {
+    const provider = new OpenAIProvider({ env });
+    const model = mockModel(server, "openai", { stream: true });
+    await assert.rejects(provider.call(callRequest(model, { callKey: "s1" })), (error) => {
+      assert.ok(error instanceof ProviderError);
+      assert.equal(error.status, undefined);
+      assert.equal(error.retryable, true);
+      assert.equal(
+        error.message,
+        "openai model gpt-4o-mini: error in stream: " +
+          "The server had an error while processing your request.",
+      );
+      return true;
+    });
+    // Through callWithRetry, a new key fails mid-stream once, then succeeds.
+    const { signal: _, ...request } = callRequest(model, { callKey: "s2" });
+    const result = await callWithRetry(provider, request, { baseDelayMs: 1 });
+    assert.equal(result.attempts, 2);
+    assert.match(result.response.output, /^reply to hello there world/);
+  } finally {
+    await server.stop();
+  }
+});

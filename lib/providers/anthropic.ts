@@ -10,15 +10,8 @@ import type { Logger } from "../log.ts";
 import { nullLogger } from "../log.ts";
 import type { ModelConfig } from "../schema/mod.ts";
 import type { CallRequest, CallResponse, Provider, Usage } from "./provider.ts";
-import { ProviderError } from "./provider.ts";
-import {
-  classifyHttpError,
-  connectionError,
-  type ErrorContext,
-  malformedResponseError,
-  scrubSecret,
-  TimeoutError,
-} from "./errors.ts";
+import { classifyHttpError, type ErrorContext, malformedResponseError } from "./errors.ts";
+import { mapSdkError, missingKeyError, readApiKey, type SdkErrors } from "./sdk_errors.ts";
 import { outputTokensPerSecond } from "./streaming.ts";
 import { sdkLogger } from "./sdk_logger.ts";
 
@@ -98,7 +91,7 @@ export class AnthropicProvider implements Provider {
       return await readStream(stream, { startedAt, context });
     } catch (error) {
       if (signal.aborted) throw signal.reason;
-      throw mapError(error, context);
+      throw mapSdkError(error, context, ANTHROPIC_ERRORS);
     }
   }
 
@@ -108,13 +101,9 @@ export class AnthropicProvider implements Provider {
     const cached = this.#clients.get(cacheKey);
     if (cached) return cached;
 
-    const apiKey = this.#env[keyEnv];
-    if (apiKey === undefined || apiKey === "") {
-      throw new ProviderError(
-        `anthropic model ${model.model}: missing API key: set the environment variable ${keyEnv}` +
-          " or name another one in api_key_env",
-        { code: "missing_api_key", retryable: false, fatalForModel: true },
-      );
+    const apiKey = readApiKey(this.#env, keyEnv);
+    if (apiKey === undefined) {
+      throw missingKeyError({ provider: this.name, model: model.model }, keyEnv);
     }
 
     const client = new Anthropic({
@@ -246,44 +235,25 @@ async function readStream(
   };
 }
 
-/** Map an SDK error to a `ProviderError`. */
-function mapError(error: unknown, context: ErrorContext): ProviderError {
-  if (error instanceof ProviderError) return error;
-  if (error instanceof Anthropic.APIConnectionTimeoutError) {
-    return new TimeoutError(`${context.provider} model ${context.model}: request timed out`, {
-      cause: error,
-    });
-  }
-  if (
-    error instanceof Anthropic.APIConnectionError || error instanceof Anthropic.APIUserAbortError
-  ) {
-    return connectionError(error.cause ?? error, context);
-  }
-  if (error instanceof Anthropic.APIError) {
+/** The Anthropic SDK's error classes, for `mapSdkError`. */
+const ANTHROPIC_ERRORS: SdkErrors = {
+  base: Anthropic.AnthropicError,
+  connectionTimeout: Anthropic.APIConnectionTimeoutError,
+  connection: Anthropic.APIConnectionError,
+  userAbort: Anthropic.APIUserAbortError,
+  classify(error, context) {
+    if (!(error instanceof Anthropic.APIError)) return undefined;
     // An error event inside a stream has a type but no status.
     const status = typeof error.status === "number"
       ? error.status
       : STREAM_ERROR_STATUS[error.type ?? ""];
-    if (status !== undefined) {
-      return classifyHttpError({
-        status,
-        message: error.apiMessage ?? error.message,
-        code: error.errorCode,
-        type: error.type,
-        headers: error.headers,
-      }, context);
-    }
-  }
-  if (error instanceof SyntaxError) return malformedResponseError(error, context);
-  // A body cut off mid-read surfaces from fetch as a TypeError, or as an SDK
-  // error of no more specific class.
-  if (error instanceof TypeError || error instanceof Anthropic.AnthropicError) {
-    return connectionError(error, context);
-  }
-  return new ProviderError(
-    `${context.provider} model ${context.model}: call failed: ${
-      scrubSecret(String(error), context.secret)
-    }`,
-    { retryable: false, cause: error },
-  );
-}
+    if (status === undefined) return undefined;
+    return classifyHttpError({
+      status,
+      message: error.apiMessage ?? error.message,
+      code: error.errorCode,
+      type: error.type,
+      headers: error.headers,
+    }, context);
+  },
+};

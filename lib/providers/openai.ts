@@ -14,12 +14,11 @@ import type { CallRequest, CallResponse, Provider, Usage } from "./provider.ts";
 import { ProviderError } from "./provider.ts";
 import {
   classifyHttpError,
-  connectionError,
   type ErrorContext,
   malformedResponseError,
   scrubSecret,
-  TimeoutError,
 } from "./errors.ts";
+import { mapSdkError, missingKeyError, readApiKey, type SdkErrors } from "./sdk_errors.ts";
 import { outputTokensPerSecond } from "./streaming.ts";
 import { sdkLogger } from "./sdk_logger.ts";
 
@@ -86,7 +85,7 @@ export class OpenAIProvider implements Provider {
       return await readStream(stream, { startedAt, context });
     } catch (error) {
       if (signal.aborted) throw signal.reason;
-      throw mapError(error, context);
+      throw mapSdkError(error, context, OPENAI_ERRORS);
     }
   }
 
@@ -96,14 +95,10 @@ export class OpenAIProvider implements Provider {
     const cached = this.#clients.get(cacheKey);
     if (cached) return cached;
 
-    let apiKey = this.#env[keyEnv];
-    if (apiKey === undefined || apiKey === "") {
+    let apiKey = readApiKey(this.#env, keyEnv);
+    if (apiKey === undefined) {
       if (model.base_url === undefined) {
-        throw new ProviderError(
-          `openai model ${model.model}: missing API key: set the environment variable ${keyEnv}` +
-            " or name another one in api_key_env",
-          { code: "missing_api_key", retryable: false, fatalForModel: true },
-        );
+        throw missingKeyError({ provider: this.name, model: model.model }, keyEnv);
       }
       // Local OpenAI-compatible servers usually take any key, and the SDK requires one.
       this.#logger.debug("no API key for a custom base URL; sending a placeholder", {
@@ -218,37 +213,31 @@ async function readStream(
   };
 }
 
-/** Map an SDK error to a `ProviderError`. */
-function mapError(error: unknown, context: ErrorContext): ProviderError {
-  if (error instanceof ProviderError) return error;
-  if (error instanceof OpenAI.APIConnectionTimeoutError) {
-    return new TimeoutError(`${context.provider} model ${context.model}: request timed out`, {
-      cause: error,
-    });
-  }
-  if (error instanceof OpenAI.APIConnectionError || error instanceof OpenAI.APIUserAbortError) {
-    return connectionError(error.cause ?? error, context);
-  }
-  if (error instanceof OpenAI.APIError && typeof error.status === "number") {
+/** The OpenAI SDK's error classes, for `mapSdkError`. */
+const OPENAI_ERRORS: SdkErrors = {
+  base: OpenAI.OpenAIError,
+  connectionTimeout: OpenAI.APIConnectionTimeoutError,
+  connection: OpenAI.APIConnectionError,
+  userAbort: OpenAI.APIUserAbortError,
+  classify(error, context) {
+    if (!(error instanceof OpenAI.APIError)) return undefined;
     const body = error.error as { message?: unknown } | undefined;
-    return classifyHttpError({
-      status: error.status,
-      message: typeof body?.message === "string" ? body.message : error.message,
-      code: error.code,
-      type: error.type,
-      headers: error.headers,
-    }, context);
-  }
-  if (error instanceof SyntaxError) return malformedResponseError(error, context);
-  // A body cut off mid-read surfaces from fetch as a TypeError or an Error
-  // that is no SDK class; treat it as a dropped connection.
-  if (error instanceof TypeError || error instanceof OpenAI.OpenAIError) {
-    return connectionError(error, context);
-  }
-  return new ProviderError(
-    `${context.provider} model ${context.model}: call failed: ${
-      scrubSecret(String(error), context.secret)
-    }`,
-    { retryable: false, cause: error },
-  );
-}
+    const message = typeof body?.message === "string" ? body.message : error.message;
+    if (typeof error.status === "number") {
+      return classifyHttpError({
+        status: error.status,
+        message,
+        code: error.code,
+        type: error.type,
+        headers: error.headers,
+      }, context);
+    }
+    // An error object inside a stream has no status, because the server failed mid-response.
+    return new ProviderError(
+      `${context.provider} model ${context.model}: error in stream: ${
+        scrubSecret(message, context.secret)
+      }`,
+      { retryable: true, ...(error.code ? { code: error.code } : {}), cause: error },
+    );
+  },
+};

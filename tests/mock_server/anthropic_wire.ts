@@ -113,6 +113,12 @@ export function anthropicResponse(context: AnthropicContext): Response {
   if (context.fault === "malformed") {
     events.splice(3, 0, { event: "content_block_delta", data: '{"type": "content_block_del' });
   }
+  if (context.fault === "stream_error") {
+    events.splice(4, events.length, {
+      event: "error",
+      data: { type: "error", error: { type: "overloaded_error", message: "Overloaded" } },
+    });
+  }
   return sseResponse(events, {
     gapMs: context.gapMs,
     signal: context.signal,
@@ -142,6 +148,10 @@ function anthropicError(context: AnthropicContext): Response | undefined {
       );
     case "unauthorized":
       return body(401, "authentication_error", "invalid x-api-key");
+    case "stream_error":
+      // Only a streamed response can fail after it started.
+      if (context.stream) return undefined;
+      return body(500, "api_error", "Internal server error");
     case "server_error":
       return body(500, "api_error", "Internal server error");
     case "unavailable":

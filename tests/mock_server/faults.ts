@@ -21,6 +21,12 @@ export type MockFault =
   | "malformed"
   /** 200 headers, then the connection is closed in the middle of the body. */
   | "drop"
+  /**
+   * A streamed response that breaks off with an error event: OpenAI's
+   * `{"error": ...}` data, Anthropic's `event: error` with `overloaded_error`.
+   * Without streaming it is a 500.
+   */
+  | "stream_error"
   /** OpenAI's 429 `insufficient_quota`, or Anthropic's 402 `billing_error`. */
   | "insufficient_quota"
   /** 401 invalid API key, with the key echoed in the message as OpenAI does. */
@@ -35,6 +41,7 @@ export const MOCK_FAULTS: readonly MockFault[] = [
   "slow",
   "malformed",
   "drop",
+  "stream_error",
   "insufficient_quota",
   "unauthorized",
 ];

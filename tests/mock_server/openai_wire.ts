@@ -86,6 +86,17 @@ export function openaiResponse(context: OpenAIContext): Response {
   events.push({ data: "[DONE]" });
 
   if (context.fault === "malformed") events.splice(2, 0, { data: '{"id": "chatcmpl-broken", ' });
+  if (context.fault === "stream_error") {
+    events.splice(3, events.length, {
+      data: {
+        error: {
+          message: "The server had an error while processing your request.",
+          type: "server_error",
+          code: null,
+        },
+      },
+    });
+  }
   return sseResponse(events, {
     gapMs: context.gapMs,
     signal: context.signal,
@@ -121,6 +132,15 @@ function openaiError(context: OpenAIContext): Response | undefined {
         `Incorrect API key provided: ${context.sentKey}. You can find your API key in your account settings.`,
         "invalid_request_error",
         "invalid_api_key",
+      );
+    case "stream_error":
+      // Only a streamed response can fail after it started.
+      if (context.stream) return undefined;
+      return body(
+        500,
+        "The server had an error while processing your request.",
+        "server_error",
+        null,
       );
     case "server_error":
       return body(

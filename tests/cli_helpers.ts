@@ -61,7 +61,7 @@ export interface SmallExperimentOptions {
   cases?: number;
   /** Simulated median latency in milliseconds. Default 100. */
   latencyMs?: number;
-  /** Real time slept per simulated millisecond. Default 0, which answers at once. */
+  /** Real time slept per simulated millisecond. Default 0, which returns at once. */
   timeScale?: number;
   /** Default 4. */
   concurrency?: number;

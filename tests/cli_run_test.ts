@@ -226,3 +226,45 @@ Deno.test("demo runs the example", async () => {
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("run --shard splits the calls", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "ablab-cli-shard-" });
+  try {
+    const file = await writeSmallExperiment(dir, { cases: 10 });
+    const keys: string[][] = [];
+
+    for (const shard of ["1/2", "2/2"]) {
+      const out = join(dir, `out-${shard.replace("/", "-of-")}`);
+      const result = await runMain([
+        "run",
+        file,
+        "--out",
+        out,
+        "--id",
+        "sh",
+        "--shard",
+        shard,
+        "--json",
+      ]);
+      assert.equal(result.code, 0, result.stderr);
+      const summary = JSON.parse(result.stdout);
+      assert.equal(summary.planned, 20);
+      assert.equal(summary.done + summary.skipped, 20);
+
+      const store = new FsStore({ root: out });
+      try {
+        keys.push((await store.readResults("sh")).map((row) => row.call_key));
+      } finally {
+        await store.close();
+      }
+    }
+
+    const [first, second] = keys as [string[], string[]];
+    assert.ok(first.length > 0, "shard 1/2 made no calls");
+    assert.ok(second.length > 0, "shard 2/2 made no calls");
+    assert.equal(first.length + second.length, 20);
+    assert.equal(new Set([...first, ...second]).size, 20);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -19,8 +19,14 @@ const { values } = parseArgs({
 });
 const latencyMs = Number(values["latency-ms"]);
 const outputWords = Number(values["output-words"]);
-if (!(latencyMs >= 0)) throw new RangeError(`invalid --latency-ms ${values["latency-ms"]}`);
-if (!(outputWords >= 1)) throw new RangeError(`invalid --output-words ${values["output-words"]}`);
+if (!(latencyMs >= 0)) {
+  throw new RangeError(`invalid --latency-ms ${values["latency-ms"]}: expected milliseconds >= 0`);
+}
+if (!(outputWords >= 1)) {
+  throw new RangeError(
+    `invalid --output-words ${values["output-words"]}: expected an integer >= 1`,
+  );
+}
 
 const server = await startMockServer({ latencyMs, outputWords });
 console.log(JSON.stringify({ url: server.url, openaiBaseUrl: server.openaiBaseUrl }));

@@ -248,7 +248,11 @@ async function runAttempt(
   const onCancel = () => abort(signal?.reason);
   signal?.addEventListener("abort", onCancel, { once: true });
   const cancelTimeout = schedule(timers, timeoutMs, () => {
-    abort(new TimeoutError(`provider call timed out after ${timeoutMs} ms`));
+    abort(
+      new TimeoutError(
+        `${provider.name} model ${request.model.model}: request timed out after ${timeoutMs} ms`,
+      ),
+    );
   });
 
   const call = provider.call({ ...request, signal: attempt.signal });

@@ -12,7 +12,7 @@ import type { ModelConfig } from "../schema/mod.ts";
 import type { CallRequest, CallResponse, Provider, Usage } from "./provider.ts";
 import { classifyHttpError, type ErrorContext, malformedResponseError } from "./errors.ts";
 import { mapSdkError, missingKeyError, readApiKey, type SdkErrors } from "./sdk_errors.ts";
-import { outputTokensPerSecond } from "./streaming.ts";
+import { StreamTimer } from "./streaming.ts";
 import { sdkLogger } from "./sdk_logger.ts";
 
 /** Environment variable read for the key when `api_key_env` is absent. */
@@ -81,14 +81,14 @@ export class AnthropicProvider implements Provider {
       headers: { "Idempotency-Key": request.callKey },
     };
 
-    const startedAt = performance.now();
+    const timer = new StreamTimer();
     try {
       if (!model.stream) {
         const message = await client.messages.create({ ...body, stream: false }, options);
         return readMessage(message, context);
       }
       const stream = await client.messages.create({ ...body, stream: true }, options);
-      return await readStream(stream, { startedAt, context });
+      return await readStream(stream, timer, context);
     } catch (error) {
       if (signal.aborted) throw signal.reason;
       throw mapSdkError(error, context, ANTHROPIC_ERRORS);
@@ -187,19 +187,19 @@ function readMessage(message: Anthropic.Message, context: ErrorContext): CallRes
 
 async function readStream(
   stream: AsyncIterable<Anthropic.RawMessageStreamEvent>,
-  timing: { startedAt: number; context: ErrorContext },
+  timer: StreamTimer,
+  context: ErrorContext,
 ): Promise<CallResponse> {
   let output = "";
   let finishReason: string | null = null;
   let usage: AnthropicUsageFields | undefined;
-  let firstTokenAt: number | undefined;
   let stopped = false;
 
   for await (const event of stream) {
     if (event.type === "message_start") {
       usage = { ...event.message.usage };
     } else if (event.type === "content_block_delta" && event.delta.type === "text_delta") {
-      firstTokenAt ??= performance.now();
+      timer.markContent();
       output += event.delta.text;
     } else if (event.type === "message_delta") {
       finishReason = event.delta.stop_reason ?? finishReason;
@@ -215,22 +215,16 @@ async function readStream(
       stopped = true;
     }
   }
-  const finishedAt = performance.now();
-
   if (!stopped) {
-    throw malformedResponseError(new Error("the stream ended before message_stop"), timing.context);
+    throw malformedResponseError(new Error("the stream ended before message_stop"), context);
   }
   const normalized = anthropicUsage(usage);
   return {
     output,
     finish_reason: finishReason,
     usage: normalized,
-    ttft_ms: firstTokenAt === undefined ? null : firstTokenAt - timing.startedAt,
-    output_tokens_per_s: outputTokensPerSecond(
-      normalized.completion_tokens,
-      firstTokenAt,
-      finishedAt,
-    ),
+    ttft_ms: timer.ttftMs(),
+    output_tokens_per_s: timer.outputTokensPerSecond(normalized.completion_tokens),
     simulated: false,
   };
 }

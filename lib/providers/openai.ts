@@ -19,7 +19,7 @@ import {
   scrubSecret,
 } from "./errors.ts";
 import { mapSdkError, missingKeyError, readApiKey, type SdkErrors } from "./sdk_errors.ts";
-import { outputTokensPerSecond } from "./streaming.ts";
+import { StreamTimer } from "./streaming.ts";
 import { sdkLogger } from "./sdk_logger.ts";
 
 /** Environment variable read for the key when `api_key_env` is absent. */
@@ -69,7 +69,7 @@ export class OpenAIProvider implements Provider {
       headers: { "Idempotency-Key": request.callKey },
     };
 
-    const startedAt = performance.now();
+    const timer = new StreamTimer();
     try {
       if (!model.stream) {
         const completion = await client.chat.completions.create(
@@ -82,7 +82,7 @@ export class OpenAIProvider implements Provider {
         { ...body, stream: true, stream_options: { include_usage: true } },
         options,
       );
-      return await readStream(stream, { startedAt, context });
+      return await readStream(stream, timer, context);
     } catch (error) {
       if (signal.aborted) throw signal.reason;
       throw mapSdkError(error, context, OPENAI_ERRORS);
@@ -176,39 +176,33 @@ function readCompletion(completion: OpenAI.Chat.ChatCompletion, context: ErrorCo
 
 async function readStream(
   stream: AsyncIterable<OpenAI.Chat.ChatCompletionChunk>,
-  timing: { startedAt: number; context: ErrorContext },
+  timer: StreamTimer,
+  context: ErrorContext,
 ): Promise<CallResponse> {
   let output = "";
   let finishReason: string | null = null;
   let usage: OpenAI.CompletionUsage | null | undefined;
-  let firstTokenAt: number | undefined;
 
   for await (const chunk of stream) {
     const choice = chunk.choices?.[0];
     const piece = choice?.delta?.content;
     if (piece) {
-      firstTokenAt ??= performance.now();
+      timer.markContent();
       output += piece;
     }
     if (choice?.finish_reason) finishReason = choice.finish_reason;
     if (chunk.usage) usage = chunk.usage;
   }
-  const finishedAt = performance.now();
-
   if (finishReason === null && output === "") {
-    throw malformedResponseError(new Error("the stream ended without content"), timing.context);
+    throw malformedResponseError(new Error("the stream ended without content"), context);
   }
   const normalized = openaiUsage(usage);
   return {
     output,
     finish_reason: finishReason,
     usage: normalized,
-    ttft_ms: firstTokenAt === undefined ? null : firstTokenAt - timing.startedAt,
-    output_tokens_per_s: outputTokensPerSecond(
-      normalized.completion_tokens,
-      firstTokenAt,
-      finishedAt,
-    ),
+    ttft_ms: timer.ttftMs(),
+    output_tokens_per_s: timer.outputTokensPerSecond(normalized.completion_tokens),
     simulated: false,
   };
 }

@@ -118,7 +118,8 @@ export function estimateCost(test: ABTest, options: EstimateCostOptions = {}): C
 /**
  * Output tokens expected per call of a model: the simulated profile's
  * `output_words` at 1.3 tokens per word when set, otherwise 300, capped by
- * `max_tokens`.
+ * `max_tokens`. NOTE: reasoning models also bill hidden reasoning tokens,
+ * which this leaves out, so their estimate is low.
  */
 export function expectedOutputTokens(model: Pick<ModelConfig, "max_tokens" | "profile">): number {
   const words = model.profile?.output_words;

@@ -143,9 +143,14 @@ export class SimulatedProvider implements Provider {
     }
     this.#failures.delete(request.callKey);
 
-    // Output, usage and latency, all drawn from the call's own stream.
+    // The output is drawn from its own stream. At temperature 0 that stream
+    // leaves out the repeat index, so repeats of a case return the same text.
+    const textKey = request.model.temperature === 0 ? withoutRepeat(request) : request.callKey;
+    const textRandom = seededRandom(`${request.seed}\u0000${modelName}\u0000${textKey}`);
+    let output = composeOutput(request.messages, profile.output_words, textRandom);
+
+    // Usage and latency come from the call's own stream.
     const random = seededRandom(`${request.seed}\u0000${modelName}\u0000${request.callKey}`);
-    let output = composeOutput(request.messages, profile.output_words, random);
     let finishReason = "stop";
     const maxTokens = request.model.max_tokens;
     if (maxTokens !== undefined && estimateTokens(output) > maxTokens) {
@@ -185,6 +190,14 @@ export class SimulatedProvider implements Provider {
       simulated: true,
     };
   }
+}
+
+/** Returns the call key without its `|repeat` suffix, when it has one. */
+function withoutRepeat(request: CallRequest): string {
+  const suffix = `|${request.repeat}`;
+  return request.callKey.endsWith(suffix)
+    ? request.callKey.slice(0, -suffix.length)
+    : request.callKey;
 }
 
 /** Sleeps `ms` real milliseconds unless it is 0; rejects with the signal's reason on abort. */

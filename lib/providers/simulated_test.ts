@@ -41,7 +41,20 @@ Deno.test("SimulatedProvider varies with seed and key", async () => {
   assert.notEqual(otherKey.output, base.output);
 });
 
-Deno.test("SimulatedProvider answers by variant and model", async () => {
+Deno.test("SimulatedProvider repeats text at temperature 0", async () => {
+  const greedy = modelConfig("gpt-4o-mini", { temperature: 0 });
+  const first = await provider.call(request({ model: greedy, callKey: "t|v/m|c|0", repeat: 0 }));
+  const second = await provider.call(request({ model: greedy, callKey: "t|v/m|c|1", repeat: 1 }));
+  assert.equal(second.output, first.output);
+  assert.notEqual(second.latency_ms, first.latency_ms);
+
+  const sampled = modelConfig("gpt-4o-mini", { temperature: 0.7 });
+  const third = await provider.call(request({ model: sampled, callKey: "t|v/m|c|0", repeat: 0 }));
+  const fourth = await provider.call(request({ model: sampled, callKey: "t|v/m|c|1", repeat: 1 }));
+  assert.notEqual(fourth.output, third.output);
+});
+
+Deno.test("SimulatedProvider differs by variant and model", async () => {
   const plain: Message[] = [{ role: "user", content: "Explain shipping delays for orders." }];
   const friendly: Message[] = [
     { role: "system", content: "Be friendly and use bullet points." },

@@ -8,11 +8,14 @@ import { CLI_MAIN, REPO_ROOT, runCli, runMain, writeSmallExperiment } from "./cl
 const RUN_TIMEOUT_MS = 60_000;
 
 /**
- * Starts `ablab run`, sends SIGINT once the first progress line shows a
- * finished call, and returns the exit code and the JSON summary.
+ * Starts `ablab run`, sends the first of `signals` once a progress line shows
+ * a finished call and each next one once the CLI logged the previous, and
+ * returns the exit code and the JSON summary. Waiting matters because the OS
+ * merges two pending signals of the same kind into one.
  */
 async function runAndInterrupt(
   args: string[],
+  signals: Deno.Signal[] = ["SIGINT"],
 ): Promise<{ code: number; summary: RunJsonSummary; stderr: string }> {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", CLI_MAIN, ...args],
@@ -26,18 +29,18 @@ async function runAndInterrupt(
 
   const stdout = new Response(child.stdout).text();
   let stderr = "";
-  let sent = false;
+  let sent = 0;
   const decoder = new TextDecoder();
   for await (const chunk of child.stderr) {
     stderr += decoder.decode(chunk, { stream: true });
-    if (!sent && /^progress .* -> [1-9]\d*\/\d+ calls/m.test(stderr)) {
-      child.kill("SIGINT");
-      sent = true;
-    }
+    const ready = sent === 0
+      ? /^progress .* -> [1-9]\d*\/\d+ calls/m.test(stderr)
+      : (stderr.match(/^warning: SIG[A-Z]+ received/gm)?.length ?? 0) >= sent;
+    if (sent < signals.length && ready) child.kill(signals[sent++]!);
   }
   const status = await child.status;
   clearTimeout(timer);
-  assert.ok(sent, `no progress line before the run ended:\n${stderr}`);
+  assert.equal(sent, signals.length, `sent ${sent} of ${signals.length} signals:\n${stderr}`);
   return { code: status.code, summary: JSON.parse(await stdout), stderr };
 }
 
@@ -167,6 +170,40 @@ Deno.test("--retry-errors reruns errors and missing calls", async () => {
     const again = await runMain(["run", "--resume", "e1", "--retry-errors", "--out", out]);
     assert.equal(again.code, 2);
     assert.match(again.stderr, /cannot retry errors of test "e1": it is completed/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("SIGTERM twice aborts calls and resume completes", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "ablab-cli-abort-" });
+  try {
+    const file = await writeSmallExperiment(dir, {
+      cases: 6,
+      latencyMs: 300,
+      timeScale: 1,
+      concurrency: 4,
+    });
+    const out = join(dir, "out");
+
+    const first = await runAndInterrupt(
+      ["run", file, "--out", out, "--id", "a1", "--json"],
+      ["SIGTERM", "SIGTERM"],
+    );
+
+    assert.equal(first.code, 1, first.stderr);
+    assert.equal(first.summary.status, "paused");
+    assert.equal(first.summary.reason, "interrupted");
+    assert.match(first.stderr, /SIGTERM received again: aborting the calls in flight of a1/);
+    const storedFirst = await rowsPerKey(out, "a1");
+    assert.equal(storedFirst.size, first.summary.done);
+
+    const second = await runMain(["run", "--resume", "a1", "--out", out, "--json"]);
+
+    assert.equal(second.code, 0, second.stderr);
+    const counts = await rowsPerKey(out, "a1");
+    assert.equal(counts.size, 12);
+    for (const [key, n] of counts) assert.equal(n, 1, `key ${key} stored ${n} times`);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

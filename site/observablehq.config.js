@@ -7,11 +7,11 @@
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { listTestPaths } from "./loaders/paths.ts";
-import { clearLoaderOutputs, seedNpmVersionCache } from "./loaders/framework_cache.ts";
+import { markLoadersStale, seedNpmVersionCache } from "./loaders/framework_cache.ts";
 
 const root = fileURLToPath(new URL("./src", import.meta.url));
 // Fresh data on every build, and no registry lookups for packages the pages never load.
-clearLoaderOutputs(root);
+markLoadersStale(root);
 seedNpmVersionCache(root);
 
 export default {

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { mkdirSync, readdirSync, rmSync } from "node:fs";
+import { mkdirSync, readdirSync, utimesSync } from "node:fs";
 import { join } from "node:path";
 
 /**
@@ -50,28 +50,36 @@ export function seedNpmVersionCache(root: string): void {
   }
 }
 
-/** Cache folders that hold bundled code, not loader output; they depend only on node_modules. */
-const CODE_FOLDERS = new Set(["_node", "_npm", "_jsr", "_observablehq"]);
+/** A data loader's file name: `<name>.<extension>.ts`, such as `tests.json.ts`. */
+const LOADER_NAME = /\.[A-Za-z0-9]+\.ts$/;
 
 /**
- * Deletes every cached data loader output. Framework reuses a cached output
- * while it is newer than the loader's source file, so without this a rebuild
- * after a new run would show the old runs folder.
+ * Marks every data loader's output as stale by setting the loader files'
+ * modification time to now. Framework reuses a cached output while it is
+ * newer than its loader's file, so without this a rebuild after a new run
+ * would show the old runs folder. Touching instead of deleting the cache
+ * keeps a build that runs at the same time from losing files mid-write.
  *
- * NOTE: two builds of one checkout at the same time share this cache.
+ * NOTE: two builds of one checkout at the same time still share the cache,
+ * so one may copy the other's output when both read different runs folders.
  *
  * @param root Framework's source root.
+ * @returns How many loader files were marked.
  */
-export function clearLoaderOutputs(root: string): void {
-  const cache = join(root, ".observablehq", "cache");
-  let entries: string[];
-  try {
-    entries = readdirSync(cache);
-  } catch (error) {
-    if ((error as { code?: string }).code === "ENOENT") return;
-    throw error;
-  }
-  for (const entry of entries) {
-    if (!CODE_FOLDERS.has(entry)) rmSync(join(cache, entry), { recursive: true, force: true });
-  }
+export function markLoadersStale(root: string): number {
+  const now = new Date();
+  let marked = 0;
+  const visit = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.name.startsWith(".")) continue;
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) visit(path);
+      else if (LOADER_NAME.test(entry.name)) {
+        utimesSync(path, now, now);
+        marked++;
+      }
+    }
+  };
+  visit(root);
+  return marked;
 }

@@ -166,10 +166,12 @@ export function experimentFromForm(state, parseCsv) {
 
 /**
  * An environment for validation in the browser: every `${NAME}` resolves to
- * a placeholder, because the real values are read when the test runs.
+ * a placeholder, because the real values are read when the test runs. The
+ * placeholder is a URL so that `base_url: ${LOCAL_URL}` validates too.
  */
 export const placeholderEnv = new Proxy({}, {
-  get: (_target, name) => (typeof name === "string" ? `\${${name}}` : undefined),
+  get: (_target, name) =>
+    typeof name === "string" ? `http://placeholder.invalid/${encodeURIComponent(name)}` : undefined,
   has: () => true,
 });
 

@@ -1,0 +1,186 @@
+/**
+ * Unit tests of the site's browser modules that need no DOM: code point
+ * truncation, the configurator's form model against the real experiment file
+ * parser, CSV export, totals and number formats.
+ */
+import assert from "node:assert/strict";
+import { type AggregateMetrics, parseCsv, parseExperiment } from "../lib/mod.ts";
+import { stringify } from "yaml";
+import { truncateCodePoints } from "../site/src/components/text.js";
+import {
+  casesFromCsv,
+  defaultFormState,
+  dimensionsFromText,
+  experimentFromForm,
+  formArms,
+  formNumber,
+  placeholderEnv,
+} from "../site/src/components/experiment_form.js";
+import { armsCsv, CSV_COLUMNS, csvField } from "../site/src/components/report_view.js";
+import { totals } from "../site/src/components/dashboard.js";
+import {
+  formatInterval,
+  formatMs,
+  formatP,
+  formatPercent,
+  formatUsd,
+} from "../site/src/components/format.js";
+
+Deno.test("truncateCodePoints() never splits a surrogate pair", () => {
+  const text = "ab🙂cd🙂";
+  const cut = truncateCodePoints(text, 3);
+  assert.equal(cut.head, "ab🙂");
+  assert.equal(cut.truncated, true);
+  assert.equal(cut.length, 6);
+  assert.deepEqual(truncateCodePoints(text, 6), { head: text, truncated: false, length: 6 });
+  assert.throws(() => truncateCodePoints(text, -1), RangeError);
+});
+
+async function parseForm(state: ReturnType<typeof defaultFormState>) {
+  const yaml = stringify(experimentFromForm(state, parseCsv), { lineWidth: 0 });
+  return await parseExperiment(yaml, { file: "form.yaml", baseDir: ".", env: placeholderEnv });
+}
+
+Deno.test("experimentFromForm() default state passes the experiment parser", async () => {
+  const test = await parseForm(defaultFormState());
+  assert.equal(test.id, "my-test");
+  assert.equal(test.variants.length, 2);
+  assert.equal(test.cases.length, 3);
+  assert.equal(
+    test.cases[2]!.vars.question,
+    "Why was I charged twice, and when will the refund arrive?",
+  );
+  assert.deepEqual(test.rating_dimensions.map((d) => d.id), ["helpfulness", "tone"]);
+});
+
+Deno.test("experimentFromForm() writes split weights per arm", async () => {
+  const state = defaultFormState();
+  state.mode = "split";
+  state.weights = { "direct/gpt-4o-mini": "70", "friendly/gpt-4o-mini": "30", "gone/x": "5" };
+  const file = experimentFromForm(state, parseCsv);
+  assert.deepEqual(file.traffic, {
+    mode: "split",
+    weights: { "direct/gpt-4o-mini": 70, "friendly/gpt-4o-mini": 30 },
+  });
+  const test = await parseForm(state);
+  assert.equal(test.traffic.mode, "split");
+});
+
+Deno.test("experimentFromForm() leaves bad numbers for the parser to name", async () => {
+  const state = defaultFormState();
+  state.models[0]!.temperature = "hot";
+  await assert.rejects(() => parseForm(state), /models\[0\]\.temperature/);
+});
+
+Deno.test("experimentFromForm() keeps ${NAME} for run time", async () => {
+  const state = defaultFormState();
+  state.models[0]!.base_url = "${LOCAL_URL}";
+  state.models[0]!.provider = "openai";
+  const file = experimentFromForm(state, parseCsv) as { models: { base_url?: string }[] };
+  assert.equal(file.models[0]!.base_url, "${LOCAL_URL}");
+  const test = await parseForm(state);
+  assert.equal(test.models[0]!.base_url, "http://placeholder.invalid/LOCAL_URL");
+});
+
+Deno.test("formNumber() reads blanks, numbers and text", () => {
+  assert.equal(formNumber(""), undefined);
+  assert.equal(formNumber("  "), undefined);
+  assert.equal(formNumber("0.5"), 0.5);
+  assert.equal(formNumber("ten"), "ten");
+});
+
+Deno.test("formArms() lists variant/model pairs", () => {
+  assert.deepEqual(formArms(defaultFormState()), ["direct/gpt-4o-mini", "friendly/gpt-4o-mini"]);
+});
+
+Deno.test("casesFromCsv() rejects rows with the wrong field count", () => {
+  assert.deepEqual(casesFromCsv("id,q\n1,a\n", parseCsv), [{ id: "1", q: "a" }]);
+  assert.deepEqual(casesFromCsv("", parseCsv), []);
+  assert.throws(() => casesFromCsv("id,q\n1,a,b\n", parseCsv), /line 2: expected 2 fields/);
+});
+
+Deno.test("dimensionsFromText() reads ids and descriptions", () => {
+  assert.deepEqual(dimensionsFromText("tone\n\n accuracy: Facts right? \nclarity:"), [
+    { id: "tone" },
+    { id: "accuracy", description: "Facts right?" },
+    { id: "clarity" },
+  ]);
+});
+
+Deno.test("csvField() quotes and defuses formulas", () => {
+  assert.equal(csvField(null), "");
+  assert.equal(csvField(Number.NaN), "");
+  assert.equal(csvField(1.5), "1.5");
+  assert.equal(csvField("a,b"), '"a,b"');
+  assert.equal(csvField('say "hi"'), '"say ""hi"""');
+  assert.equal(csvField("=SUM(A1)"), "'=SUM(A1)");
+  assert.equal(csvField("-1+2"), "'-1+2");
+});
+
+Deno.test("armsCsv() writes a header and one row per arm", () => {
+  const csv = armsCsv([{
+    arm_id: "a/m",
+    variant_id: "a",
+    model_id: "m",
+    n: 3,
+    latency_p50_ms: null,
+  }]);
+  const lines = csv.split("\r\n");
+  assert.equal(lines[0], CSV_COLUMNS.join(","));
+  assert.equal(lines[1]!.split(",").length, CSV_COLUMNS.length);
+  assert.ok(lines[1]!.startsWith("a/m,a,m,3,"));
+  assert.equal(lines[2], "");
+});
+
+function arm(patch: Partial<AggregateMetrics>): AggregateMetrics {
+  return {
+    arm_id: "a/m",
+    variant_id: "a",
+    model_id: "m",
+    n: 0,
+    errors: 0,
+    error_rate: 0,
+    latency_n: 0,
+    latency_mean_ms: null,
+    latency_p50_ms: null,
+    latency_p95_ms: null,
+    latency_p99_ms: null,
+    prompt_tokens_sum: 0,
+    completion_tokens_sum: 0,
+    total_tokens_sum: 0,
+    prompt_tokens_mean: null,
+    completion_tokens_mean: null,
+    cost_usd_total: 0,
+    cost_per_1k_calls_usd: null,
+    cost_unknown_n: 0,
+    from_cache_n: 0,
+    simulated_n: 0,
+    ...patch,
+  };
+}
+
+Deno.test("totals() prices 1,000 calls over calls with a known cost", () => {
+  const t = totals([
+    arm({ n: 10, errors: 1, cost_usd_total: 0.02, total_tokens_sum: 150 }),
+    arm({ arm_id: "b/m", n: 10, cost_unknown_n: 10 }),
+  ]);
+  assert.equal(t.calls, 20);
+  assert.equal(t.error_rate, 0.05);
+  assert.equal(t.total_tokens, 150);
+  assert.ok(Math.abs(t.cost_per_1k_calls_usd! - 2) < 1e-12);
+  assert.equal(totals([]).error_rate, null);
+  assert.equal(totals([]).cost_per_1k_calls_usd, null);
+});
+
+Deno.test("formatters show missing values as a dash, not 0", () => {
+  for (const format of [formatUsd, formatMs, formatPercent, formatP]) {
+    assert.equal(format(null), "–");
+    assert.equal(format(Number.NaN), "–");
+  }
+  assert.equal(formatUsd(0.0031), "$0.003100");
+  assert.equal(formatUsd(12.5), "$12.50");
+  assert.equal(formatMs(12_345), "12.3 s");
+  assert.equal(formatP(0.0001), "< 0.001");
+  assert.equal(formatInterval(0.5, 0.4, 0.6), "0.50 [0.40, 0.60]");
+  assert.equal(formatInterval(0.5, null, 0.6), "0.50");
+});

@@ -150,8 +150,9 @@ function variantIntervals(data: StatsData): string {
 
 function pairwise(data: StatsData): string {
   const name = data.correction === "holm" ? "Holm" : "Benjamini-Hochberg";
+  const tested = data.tests.filter((test) => !Number.isNaN(test.p_value)).length;
   const lines = [
-    `${data.tests.length} pairwise tests, corrected together (${name}); significant means ` +
+    `${tested} pairwise tests with data, corrected together (${name}). Significant means ` +
     `corrected p < ${data.alpha}.`,
   ];
 
@@ -257,7 +258,11 @@ function ranking(data: StatsData): string {
   for (const dimension of data.ratings.dimensions) {
     if (dimension.verdicts === 0) continue;
     const fit = dimension.ranking;
-    const ranked = [...fit.arms].sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity));
+    // By rank, then by strength within a shared rank; arms without comparisons go last.
+    const ranked = [...fit.arms].sort((a, b) =>
+      (a.rank ?? Infinity) - (b.rank ?? Infinity) ||
+      (b.strength ?? -Infinity) - (a.strength ?? -Infinity)
+    );
     lines.push(
       `### ${escapeInline(dimension.dimension)}`,
       "",

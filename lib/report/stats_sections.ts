@@ -276,7 +276,7 @@ function chooseQualityDimension(ratings: RatingStatistics, requested?: string): 
   return (rated.find((d) => d.dimension === OVERALL_DIMENSION) ?? rated[0])?.dimension ?? null;
 }
 
-/** Runs the SRM check on distinct cases per arm in split mode; factorial mode sends every case everywhere. */
+/** Runs the SRM check on distinct cases per arm in split mode. Factorial mode sends every case to every arm, so it has no split. */
 function checkSplit(
   test: ABTest,
   results: readonly TestResult[],
@@ -303,9 +303,9 @@ function recommend(winners: readonly WinnerVerdict[], srm: StatsData["srm"]): st
   }
   const named = winners.filter((winner) => winner.arm_id !== null);
   if (named.length === 0) {
-    return "No arm is significantly better on quality, cost or latency after correcting for " +
-      "multiple comparisons. Keep the current choice or collect more data; each verdict below " +
-      "estimates how much.";
+    return "No arm is significantly better than every other arm on quality, cost or latency " +
+      "after correcting for multiple comparisons. Keep the current choice or collect more " +
+      "data: each verdict below estimates how much.";
   }
   const quality = named.find((winner) => winner.metric === "quality");
   const parts = named.map((winner) => `"${winner.arm_id}" on ${winner.metric}`);
@@ -328,7 +328,7 @@ function describeMethods(
     "Latency and cost between arms: Mann-Whitney U (exact when a sample has at most 8 values and no ties, otherwise normal approximation with tie and continuity corrections, as SciPy's default); Wilcoxon signed-rank on per-case differences when the same cases ran on both arms; Welch's t-test for means.",
     "Win rate: (wins + ties / 2) / (wins + losses + ties) with a Wilson score interval; decisive win rate wins / (wins + losses); both-bad verdicts counted separately.",
     "Quality between two arms: exact two-sided sign test on wins against losses.",
-    `Ranking: Bradley-Terry with ties (Davidson 1970) by maximum likelihood, ${
+    `Ranking: Bradley-Terry with ties (Davidson 1970) by maximum likelihood, up to ${
       rankingResamples ?? DEFAULT_RANKING_RESAMPLES
     } bootstrap resamples of verdicts; arms whose intervals overlap share a rank.`,
     `Multiple comparisons: ${correctionName} correction over every pairwise test in this report.`,

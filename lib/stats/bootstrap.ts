@@ -25,7 +25,7 @@ export const DEFAULT_RESAMPLES = 2000;
  * about 0.2 s on a shared 2-core machine under Deno 2.9.
  */
 export const BOOTSTRAP_DRAW_BUDGET = 2_000_000;
-/** Fewest resamples the draw budget can reduce a bootstrap to. */
+/** Minimum number of resamples the draw budget can reduce a bootstrap to. */
 export const MIN_RESAMPLES = 200;
 
 /** A statistic the bootstrap can compute: a quantile (DuckDB's `quantile_cont`) or the mean. */

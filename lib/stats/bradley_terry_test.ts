@@ -61,7 +61,10 @@ Deno.test("rankArms() intervals cover true strengths", () => {
     const tie = nu * Math.sqrt(pa * pb);
     for (let k = 0; k < 300; k++) {
       const u = random() * (pa + pb + tie);
-      data.push({ a, b, result: u < pa ? "a" : u < pa + pb ? "b" : "tie" });
+      let result: PairOutcome["result"] = "tie";
+      if (u < pa) result = "a";
+      else if (u < pa + pb) result = "b";
+      data.push({ a, b, result });
     }
   }
   const ranking = rankArms(["a", "b", "c"], data, { seed: 6, resamples: 400 });

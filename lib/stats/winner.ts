@@ -98,9 +98,8 @@ function verdictFor(
   );
   const method = tests[0]?.test;
   const arms = [...new Set(tests.flatMap((test) => [test.arm_a, test.arm_b]))];
-  const noun = metric === "quality"
-    ? `quality (${inputs.quality?.dimension ?? "no dimension"})`
-    : metric;
+  let noun: string = metric;
+  if (metric === "quality" && inputs.quality) noun = `quality (${inputs.quality.dimension})`;
   const base = { metric, ...(method ? { method } : {}) };
   if (arms.length < 2) {
     return {
@@ -136,7 +135,7 @@ function verdictFor(
       ...base,
       arm_id: candidate,
       statement: `"${candidate}" is best on ${noun}: it beats every other arm with ` +
-        `${correction}-corrected p <= ${formatP(worst)} (alpha ${alpha}).`,
+        `${correction}-corrected ${pBound(worst)} (alpha ${alpha}).`,
       p_value: worst,
       leader: candidate,
       sample_size: null,
@@ -262,6 +261,12 @@ function withAdditional(
 
 function count(value: number): string {
   return value.toLocaleString("en-US");
+}
+
+/** Formats an upper bound on p-values, such as "p <= 0.0123" or "p < 0.0001". */
+function pBound(p: number): string {
+  if (p < 1e-4) return "p < 0.0001";
+  return `p <= ${formatP(p)}`;
 }
 
 /** Formats a p-value with three significant digits, or "< 0.0001". */

@@ -18,7 +18,10 @@ export type RetryRequest = Omit<CallRequest, "signal">;
 /** Outcome of one attempt, reported back to the limiter that admitted it. */
 export type AttemptOutcome = { response: CallResponse } | { error: ProviderError };
 
-/** Permission to send one attempt; release it exactly once. */
+/**
+ * Permission to send one attempt. `callWithRetry` releases each permit once;
+ * `RateLimiter` ignores a second release.
+ */
 export interface AttemptPermit {
   /** Report the attempt's outcome and free its slot. */
   release(outcome: AttemptOutcome): void;

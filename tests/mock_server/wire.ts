@@ -137,8 +137,8 @@ export function sseResponse(
 
 /**
  * Body length declared by a dropped response. It is longer than any body the
- * mock sends, so the client reads a short body as a broken connection; erroring
- * the stream instead would make Deno print the error.
+ * mock sends, so the client reads a short body as a broken connection.
+ * Erroring the stream instead would make Deno print the error.
  */
 const DECLARED_LENGTH = 1_000_000;
 

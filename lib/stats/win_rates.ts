@@ -21,7 +21,11 @@ export interface WinRate extends OutcomeCounts {
   n: number;
   /** (wins + ties / 2) / n; NaN when n is 0. */
   win_rate: number;
-  /** Wilson score interval of `win_rate`, with ties counted as half a success. */
+  /**
+   * Wilson score interval of `win_rate`, with ties counted as half a success.
+   * NOTE: a tie varies less than a win-or-loss coin flip, so with many ties
+   * this binomial interval is wider than it needs to be (conservative).
+   */
   win_rate_ci: [number, number];
   /** wins + losses. */
   decisive_n: number;

@@ -300,8 +300,12 @@ export async function runTest(test: ABTest, options: RunOptions): Promise<RunSum
         })
         .finally(() => state.release());
     }
-    await state.waitForSlot(1);
+  } catch (error) {
+    failure ??= error;
+    hard.abort(error);
   } finally {
+    // Close the sink only after every admitted call has settled.
+    await state.waitForSlot(1);
     options.signal?.removeEventListener("abort", onAbort);
     try {
       await sink.close();

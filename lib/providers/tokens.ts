@@ -13,7 +13,7 @@ import type { Message } from "./provider.ts";
  */
 export const CHARS_PER_TOKEN = 4;
 
-/** Tokens a chat API adds around each message for the role and separators (OpenAI counts 3). */
+/** Tokens assumed per message for its role and separators; an estimate, not a tokenizer count. */
 export const TOKENS_PER_MESSAGE = 3;
 
 /**

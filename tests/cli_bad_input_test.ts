@@ -55,8 +55,14 @@ Deno.test("run rejects bad flags with exit 2", async () => {
       [["run", file, "--retry-errors"], /--retry-errors needs --resume/],
       [["run", file, "--resume", "x"], /either FILE or --resume/],
       [["run"], /missing FILE/],
-      [["run", "--resume", "nope"], /Test "nope" not found/],
-      [["report", "nope"], /Test "nope" not found/],
+      [
+        ["run", "--resume", "nope"],
+        /test "nope" not found under .*; list the stored tests with `ablab list --out/,
+      ],
+      [
+        ["report", "nope"],
+        /test "nope" not found under .*; list the stored tests with `ablab list --out/,
+      ],
       [["report"], /missing TEST_ID/],
       [["frobnicate"], /unknown command "frobnicate"/],
       [["run", join(dir, "missing.yaml")], /missing\.yaml: experiment file not found/],
@@ -131,6 +137,6 @@ Deno.test("--debug prints the stack trace", async () => {
   ]);
 
   assert.equal(result.code, 2);
-  assert.match(result.stderr, /^error: Test "nope" not found/);
+  assert.match(result.stderr, /^error: test "nope" not found under/);
   assert.match(result.stderr, /^\s+at /m);
 });

@@ -17,6 +17,7 @@ import { onePositional, parseCommandArgs } from "./args.ts";
 import type { Command } from "./command.ts";
 import { demoteInfo, formatDuration } from "./console_logger.ts";
 import { EXIT_FAILED, EXIT_OK, UsageError } from "./errors.ts";
+import { getStoredTest } from "./stored_test.ts";
 import { isValidTestId } from "./test_id.ts";
 
 const USAGE = `Usage: ablab report TEST_ID [--out DIR] [--json]
@@ -86,8 +87,8 @@ export const reportCommand: Command = {
 
     const store = new FsStore({ root: values.out, logger: context.logger });
     try {
-      // Fails with TestNotFoundError (exit 2) before anything is written.
-      await new Controller({ store }).get(testId);
+      // An unknown id fails with exit code 2 before anything is written.
+      await getStoredTest(new Controller({ store }), testId, values.out);
       const paths = await writeRunReport(store, testId, {
         logger: context.logger,
         outDir: values.out,

@@ -30,6 +30,7 @@ import { createProgressDisplay } from "./progress.ts";
 import { writeRunReport } from "./report.ts";
 import { parseRunArgs, RUN_USAGE, type RunJsonSummary, type RunRequest } from "./run_args.ts";
 import { keysOutsideShard } from "./shard.ts";
+import { getStoredTest } from "./stored_test.ts";
 import { installStopSignals } from "./stop_signals.ts";
 import { makeTestId } from "./test_id.ts";
 
@@ -138,7 +139,7 @@ async function prepareResume(
   controller: Controller,
   store: Store,
 ): Promise<PreparedRun> {
-  const { test, state } = await controller.get(request.resumeId!);
+  const { test, state } = await getStoredTest(controller, request.resumeId!, request.out);
   if (request.retryErrors && (state.status === "completed" || state.status === "failed")) {
     throw new UsageError(
       `cannot retry errors of test "${test.id}": it is ${state.status}, which is final; ` +

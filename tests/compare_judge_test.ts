@@ -3,6 +3,7 @@ import { fixtureResult, fixtureTest } from "../lib/compare/_testing.ts";
 import { runJudge } from "../lib/compare/judge.ts";
 import { buildPairs } from "../lib/compare/pairs.ts";
 import { positionBias } from "../lib/compare/position_bias.ts";
+import { summarizeJudges } from "../lib/compare/report_sections.ts";
 import { MemoryStore } from "../lib/store/memory_store.ts";
 
 const SHORT = "Short reply.";
@@ -104,6 +105,9 @@ Deno.test("runJudge() rates pairs through an OpenAI-compatible server", async ()
     assert.equal(summary.inconsistent, 4);
 
     const ratings = await store.listRatings(test.id);
+    const [judgeReport] = summarizeJudges(ratings);
+    assert.ok(Math.abs(judgeReport!.cost_usd - summary.cost_usd) < 1e-12);
+    assert.equal(judgeReport!.inconsistent, 4);
     for (const rating of ratings) {
       const pair = pairs.find((p) => p.id === rating.comparison_id)!;
       const longSide = pair.arm_a.startsWith("v2") ? "A" : "B";

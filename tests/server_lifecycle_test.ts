@@ -123,7 +123,7 @@ Deno.test("server runs a test through its lifecycle", async () => {
   const sections = (reported.body.report as { sections: { id: string }[] }).sections.map((s) =>
     s.id
   );
-  for (const id of ["pairwise", "ranking", "position-bias", "rater-agreement"]) {
+  for (const id of ["pairwise", "ranking", "position-bias", "rater-agreement", "llm-judge"]) {
     assert.ok(sections.includes(id), `report lacks section ${id}: ${sections.join(", ")}`);
   }
   const stored = await fetch(`${base}/api-demo/report`);

@@ -19,9 +19,9 @@ import {
   combineOrders,
   formatJudgeComment,
   type JudgeInput,
+  type JudgeOrders,
   parseVerdict,
   simulatedVerdict,
-  type Verdict,
 } from "./judge_prompt.ts";
 
 /** Options for {@linkcode runJudge}. */
@@ -119,12 +119,12 @@ export async function runJudge(test: ABTest, options: RunJudgeOptions): Promise<
     else summary.cost_usd += cost;
 
     try {
-      return parseVerdict(response.output, test.rating_dimensions);
+      return { verdict: parseVerdict(response.output, test.rating_dimensions), cost };
     } catch (error) {
       if (!response.simulated) throw error;
       // SIMULATED: the simulated provider writes filler text, so derive a stand-in verdict.
       summary.simulated = true;
-      return simulatedVerdict(input, { seed: test.seed });
+      return { verdict: simulatedVerdict(input, { seed: test.seed }), cost };
     }
   };
 
@@ -143,13 +143,14 @@ export async function runJudge(test: ABTest, options: RunJudgeOptions): Promise<
       }
 
       const base = { rubric, dimensions: test.rating_dimensions, vars: view.vars };
-      let orders: { ab: Verdict; ba: Verdict };
+      let orders: JudgeOrders;
       try {
         const [ab, ba] = await Promise.all([
           ask(pair, "ab", { ...base, a: view.a, b: view.b }),
           ask(pair, "ba", { ...base, a: view.b, b: view.a }),
         ]);
-        orders = { ab, ba };
+        const cost = ab.cost === null || ba.cost === null ? null : ab.cost + ba.cost;
+        orders = { ab: ab.verdict, ba: ba.verdict, cost_usd: cost };
       } catch (error) {
         options.signal?.throwIfAborted();
         summary.failed++;

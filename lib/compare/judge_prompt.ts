@@ -18,6 +18,8 @@ export interface JudgeOrders {
   ab: Verdict;
   /** Verdict with the pair's arm_b shown as A. */
   ba: Verdict;
+  /** Cost of both calls in USD; null when the judge model has no price. */
+  cost_usd?: number | null;
 }
 
 /** Inputs of the judge prompt for one presentation order. */

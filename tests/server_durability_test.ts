@@ -66,7 +66,7 @@ Deno.test("server stores 1,000 concurrent ratings exactly once", async () => {
   assert.equal(stored.length, 800);
   assert.equal(new Set(stored.map((r) => r.idempotency_key)).size, 800);
 
-  // The log on disk holds each rating once, and a new store reads the same.
+  // The log on disk contains each rating once, and a new store reads the same.
   const lines = (await Deno.readTextFile(join(t.root, "load", "ratings.jsonl"))).trim().split("\n");
   assert.equal(lines.length, 800);
   const reopened = new FsStore({ root: t.root });
@@ -161,7 +161,7 @@ Deno.test("server keeps acknowledged ratings after SIGKILL", async () => {
     assert.equal(new Set(keys).size, keys.length);
     for (const key of acknowledged) assert.ok(keys.includes(key), `${key} lost after SIGKILL`);
 
-    // After a restart a replay is answered with the stored record.
+    // After a restart a replay returns the stored record.
     const second = await spawnServer(root);
     try {
       const replay = await submit(second.url, ratingBody(0, pairs));

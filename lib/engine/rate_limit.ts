@@ -133,8 +133,8 @@ export class RateLimiter implements AttemptLimiter {
 
 /**
  * Estimate the tokens a request counts against a tokens-per-minute limit:
- * about four characters per prompt token, plus `max_tokens` when set. The
- * limiter corrects the estimate with the reported usage afterwards.
+ * about four characters per prompt token, plus `max_tokens` when set. When
+ * the reported usage exceeds the estimate, the limiter charges the rest.
  */
 export function estimateTokens(request: RetryRequest): number {
   let characters = 0;
@@ -274,8 +274,10 @@ class ModelLimiter {
   #settle(outcome: AttemptOutcome, estimatedTokens: number): void {
     const now = this.#timers.now();
     if ("response" in outcome) {
+      // Charge what the response used beyond the estimate, and refund nothing:
+      // OpenAI counts max_tokens against the limit whether or not it is used.
       const used = outcome.response.usage.total_tokens;
-      if (used !== null) this.#tokens?.take(used - estimatedTokens, now);
+      if (used !== null && used > estimatedTokens) this.#tokens?.take(used - estimatedTokens, now);
       this.#grow();
       return;
     }

@@ -138,3 +138,25 @@ Deno.test("RateLimiter rejects an invalid decreaseFactor", () => {
     new RangeError("invalid decreaseFactor 1: expected a number in (0, 1)"),
   );
 });
+
+Deno.test("RateLimiter charges usage above the estimate", async () => {
+  const timers = fakeTimers();
+  const limiter = new RateLimiter({ timers });
+  // 600 tokens per minute hold 10 tokens per second; the estimate is 10.
+  const request = requestFor({ tpm: 600 }, "x".repeat(40));
+  const heavy: CallResponse = { ...ok, usage: { ...ok.usage, total_tokens: 30 } };
+  (await limiter.acquire(request)).release({ response: heavy });
+  // 20 tokens of debt plus 10 for the next request take 3 seconds to refill.
+  (await limiter.acquire(request)).release({ response: ok });
+  assert.equal(Math.round(timers.now()), 3000);
+});
+
+Deno.test("RateLimiter refunds nothing below the estimate", async () => {
+  const timers = fakeTimers();
+  const limiter = new RateLimiter({ timers });
+  const request = requestFor({ tpm: 600 }, "x".repeat(40));
+  const light: CallResponse = { ...ok, usage: { ...ok.usage, total_tokens: 1 } };
+  (await limiter.acquire(request)).release({ response: light });
+  (await limiter.acquire(request)).release({ response: light });
+  assert.equal(Math.round(timers.now()), 1000);
+});

@@ -66,7 +66,7 @@ Deno.test({
     // The first arrivals are left out because the first connection delays them.
     const spanMs = times.at(-1)! - times[10]!;
     assert.ok(spanMs >= 29 * 100 - 200, `requests 11 to 40 in ${spanMs.toFixed(0)} ms`);
-    // Any second holds at most the burst plus one second of refill.
+    // Any one-second window contains at most the burst plus one second of refill.
     assert.ok(maxInWindow(times, 1000) <= 20, `${maxInWindow(times, 1000)} in one second`);
   },
 });

@@ -99,7 +99,7 @@ export function classifyHttpError(details: HttpErrorDetails, context: ErrorConte
   if (status === 402 || status === 404) {
     return new ProviderError(
       `${where}: request failed (HTTP ${status}): ${providerMessage}. ` +
-        "Check the model name and the account, then resume the run",
+        "Check the model name, the base URL and the account, then resume the run",
       { ...base, retryable: false, fatalForModel: true },
     );
   }

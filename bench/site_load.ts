@@ -1,0 +1,191 @@
+/**
+ * Benchmark: build time of the report site for a runs folder holding one
+ * completed test with N results, and the bytes the test's dashboard page
+ * transfers on first load in headless Chromium. The site is served by
+ * `startServer` on 127.0.0.1, and any request to another host is aborted
+ * and counted.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+import { ABTestSchema, Controller, FsStore, runTest, startServer } from "../lib/mod.ts";
+import { median, REPO, runProcess } from "./_process.ts";
+
+/** Debian's Chromium; playwright-core downloads no browser of its own here. */
+const CHROMIUM_PATH = "/usr/bin/chromium";
+
+/** The page may take this long to settle; DuckDB-Wasm alone is tens of MB of WebAssembly. */
+const PAGE_TIMEOUT_MS = 180_000;
+
+/** Options for {@linkcode benchSite}. */
+export interface SiteOptions {
+  /** Results in the test: 2 prompts x 2 models x results/4 cases. */
+  results: number;
+  /** Site builds to time; the figure is the median. */
+  builds: number;
+  log: (line: string) => void;
+}
+
+/** Figures of the site benchmark. */
+export interface SiteFigures {
+  results: number;
+  buildMs: number;
+  builds: number;
+  /** Milliseconds from navigation to network idle on first load. */
+  loadMs: number;
+  requests: number;
+  /** Response bodies plus headers as sent over the wire (`request.sizes()`). */
+  transferredBytes: number;
+  /** The same, for the largest single response. */
+  largest: { url: string; bytes: number };
+  /** Requests to other hosts than loopback, each aborted. */
+  offLoopback: string[];
+}
+
+/** Creates a completed test with `results` simulated results in `runsDir` and returns its id. */
+async function createTest(runsDir: string, results: number): Promise<string> {
+  const test = ABTestSchema.parse({
+    id: "bench-site",
+    name: "site benchmark",
+    concurrency: 256,
+    variants: [
+      { id: "short", template: "Answer briefly: {{question}}" },
+      { id: "steps", template: "Think step by step, then answer: {{question}}" },
+    ],
+    models: [
+      { id: "mini", model: "gpt-4o-mini", profile: { time_scale: 0, error_rate: 0.01 } },
+      { id: "nano", model: "gpt-4.1-nano", profile: { time_scale: 0, error_rate: 0.01 } },
+    ],
+    cases: Array.from(
+      { length: Math.ceil(results / 4) },
+      (_, i) => ({ id: `c${i}`, vars: { question: `question number ${i}` } }),
+    ),
+  });
+  const store = new FsStore({ root: runsDir });
+  try {
+    const controller = new Controller({ store });
+    await controller.create(test);
+    await controller.start(test.id);
+    await runTest(test, {
+      store,
+      retry: { baseDelayMs: 0, maxDelayMs: 0, maxRetryAfterMs: 0 },
+    });
+    await controller.complete(test.id);
+  } finally {
+    await store.close();
+  }
+  return test.id;
+}
+
+/** Builds the site from `runsDir` into `distDir` and returns the wall time. */
+async function buildSite(runsDir: string, distDir: string): Promise<number> {
+  const output = await runProcess(
+    Deno.execPath(),
+    ["run", "-A", "npm:@observablehq/framework@1.13.4", "build"],
+    {
+      cwd: `${REPO}site`,
+      env: { ABLAB_RUNS: runsDir, ABLAB_SITE_OUT: distDir },
+      timeoutMs: 10 * 60_000,
+    },
+  );
+  if (output.code !== 0) {
+    throw new Error(
+      `site build exited with ${output.code}:\n${(output.stderr + output.stdout).slice(-3000)}`,
+    );
+  }
+  return output.wallMs;
+}
+
+/** Opens `url` in a fresh headless Chromium and adds up what the page transfers until network idle. */
+async function measureFirstLoad(url: string) {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+  });
+  try {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const offLoopback: string[] = [];
+    await page.route("**/*", (route) => {
+      const target = new URL(route.request().url());
+      if (
+        target.protocol === "data:" || target.protocol === "blob:" ||
+        target.hostname === "127.0.0.1"
+      ) {
+        return route.continue();
+      }
+      offLoopback.push(target.href);
+      return route.abort("blockedbyclient");
+    });
+    const sizes: Promise<{ url: string; bytes: number }>[] = [];
+    page.on("requestfinished", (request) => {
+      sizes.push(
+        request.sizes().then((size) => ({
+          url: request.url(),
+          bytes: size.responseBodySize + size.responseHeadersSize,
+        })),
+      );
+    });
+
+    const startedAt = performance.now();
+    await page.goto(url, { waitUntil: "networkidle", timeout: PAGE_TIMEOUT_MS });
+    const loadMs = performance.now() - startedAt;
+    const finished = await Promise.all(sizes);
+    const largest = finished.reduce(
+      (best, entry) => (entry.bytes > best.bytes ? entry : best),
+      { url: "", bytes: 0 },
+    );
+    return {
+      loadMs,
+      requests: finished.length,
+      transferredBytes: finished.reduce((sum, entry) => sum + entry.bytes, 0),
+      largest: { url: largest.url.replace(/^http:\/\/127\.0\.0\.1:\d+/, ""), bytes: largest.bytes },
+      offLoopback,
+    };
+  } finally {
+    await browser.close();
+  }
+}
+
+/** Runs the benchmark. */
+export async function benchSite(options: SiteOptions): Promise<SiteFigures> {
+  const dir = await Deno.makeTempDir({ prefix: "ablab-bench-site-" });
+  try {
+    const runsDir = join(dir, "runs");
+    const distDir = join(dir, "dist");
+    const testId = await createTest(runsDir, options.results);
+    options.log(`site: stored a test with ${options.results} results`);
+
+    const buildTimes: number[] = [];
+    for (let build = 0; build < options.builds; build++) {
+      await Deno.remove(distDir, { recursive: true }).catch(() => {});
+      buildTimes.push(await buildSite(runsDir, distDir));
+      options.log(`site: build ${build + 1} took ${(buildTimes.at(-1)! / 1000).toFixed(1)} s`);
+    }
+
+    const store = new FsStore({ root: runsDir });
+    const server = await startServer({ store, port: 0, siteDir: distDir, rateLimit: false });
+    try {
+      const load = await measureFirstLoad(`${server.url}/tests/${testId}/index.html`);
+      options.log(
+        `site: dashboard first load ${load.requests} requests, ` +
+          `${(load.transferredBytes / 2 ** 20).toFixed(2)} MiB in ${
+            (load.loadMs / 1000).toFixed(1)
+          } s`,
+      );
+      return {
+        results: options.results,
+        buildMs: median(buildTimes),
+        builds: buildTimes.length,
+        ...load,
+      };
+    } finally {
+      await server.shutdown();
+      await store.close();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}

@@ -239,8 +239,8 @@ function renderHtmlTable(
     noteHtml;
 }
 
-/** Longest cell text kept in the plain-text table; output text can be long. */
-const TEXT_CELL_MAX = 40;
+/** Maximum length of a cell in the plain-text table, because output text can be long. */
+const MAX_TEXT_CELL_LENGTH = 40;
 
 function renderTextTable(
   columns: readonly string[],
@@ -250,7 +250,9 @@ function renderTextTable(
 ): string {
   const clip = (text: string) => {
     const line = text.replaceAll(/\s+/g, " ");
-    return line.length > TEXT_CELL_MAX ? `${line.slice(0, TEXT_CELL_MAX - 3)}...` : line;
+    return line.length > MAX_TEXT_CELL_LENGTH
+      ? `${line.slice(0, MAX_TEXT_CELL_LENGTH - 3)}...`
+      : line;
   };
   const rows = [columns.map(clip), ...cells.map((row) => row.map(clip))];
   const widths = columns.map((_, k) => Math.max(...rows.map((row) => row[k]!.length)));
@@ -269,11 +271,11 @@ function escapeHtml(text: string): string {
 }
 
 /**
- * Time {@linkcode show} waits after its last display message. Deno 2.9.6's
- * kernel queues display messages and can report the cell idle before the
- * queue is sent; nbconvert stops reading a cell's output at idle. 50 ms let
- * 240 of 240 displays through in a loaded 2-core test; it is an estimate, not
- * a guarantee.
+ * Time {@linkcode show} waits after its last display message, in milliseconds.
+ * Deno 2.9.6's kernel queues display messages and can report the cell idle
+ * before the queue is sent, and nbconvert stops reading a cell's output at
+ * idle. With this wait, 240 of 240 displays came through on a loaded 2-core
+ * machine, so it is a measured margin, not a guarantee.
  */
 export const SHOW_SETTLE_MS = 50;
 

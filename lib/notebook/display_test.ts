@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import * as Plot from "@observablehq/plot";
 import { parseHTML } from "linkedom";
-import { displayMarkdown, displayPlot, displayTable, JUPYTER_DISPLAY } from "./display.ts";
+import { displayMarkdown, displayPlot, displayTable, JUPYTER_DISPLAY, show } from "./display.ts";
 
 const points = [
   { arm: "a/m1", latency: 120 },
@@ -132,5 +132,13 @@ Deno.test("displayMarkdown() bundles Markdown", () => {
   assert.deepEqual(text[JUPYTER_DISPLAY](), {
     "text/markdown": "# Report\n\n- one",
     "text/plain": "# Report\n\n- one",
+  });
+});
+
+Deno.test("show() rejects use outside a notebook", async () => {
+  await assert.rejects(show(displayMarkdown("x")), (error: unknown) => {
+    assert.ok(error instanceof TypeError);
+    assert.match(error.message, /^Cannot show values outside a notebook: /);
+    return true;
   });
 });

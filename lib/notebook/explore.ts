@@ -144,12 +144,12 @@ export class NotebookTest {
     return state;
   }
 
-  /** Absolute paths of the Parquet part files in write order; empty before the first flush. */
+  /** Lists the absolute paths of the Parquet part files in write order, empty before the first flush. */
   resultFiles(): Promise<string[]> {
     return this.store.resultFiles(this.id);
   }
 
-  /** Every result, one per call key, sorted by call key. */
+  /** Reads every result, one per call key, sorted by call key. */
   results(): Promise<TestResult[]> {
     return this.store.readResults(this.id);
   }
@@ -181,7 +181,7 @@ export class NotebookTest {
     return await queryArrow(await this.#prepare(), sql);
   }
 
-  /** Every result, one per call key, as an Arrow table sorted by call key. */
+  /** Reads every result, one per call key, as an Arrow table sorted by call key. */
   resultsArrow(): Promise<Table> {
     return this.queryArrow("SELECT * FROM results ORDER BY call_key");
   }
@@ -195,22 +195,22 @@ export class NotebookTest {
     return await aggregateResults({ files }, { arms: this.arms, db: await this.store.duckdb() });
   }
 
-  /** Stored comparison pairs; empty until pairs are built. */
+  /** Reads the stored comparison pairs, which are empty until pairs are built. */
   comparisons(): Promise<ComparisonPair[]> {
     return this.store.listComparisons(this.id);
   }
 
-  /** Stored ratings from people, judges and simulations. */
+  /** Reads the stored ratings from people, judges and simulations. */
   ratings(): Promise<Rating[]> {
     return this.store.listRatings(this.id);
   }
 
-  /** The stored `report.json`, or undefined before a report is written. */
+  /** Reads the stored `report.json`, or returns undefined before a report is written. */
   report(): Promise<ABTestReport | undefined> {
     return this.store.getReport(this.id);
   }
 
-  /** The stored `report.md`, or undefined before a report is written. */
+  /** Reads the stored `report.md`, or returns undefined before a report is written. */
   reportMarkdown(): Promise<string | undefined> {
     return this.store.getReportMarkdown(this.id);
   }

@@ -265,7 +265,7 @@ Deno.test("AnthropicProvider keeps the key out of logs", async () => {
 
 Deno.test("AnthropicProvider fails fast without a key", async () => {
   const provider = new AnthropicProvider({ env: {} });
-  const model = mockModel({ url: "http://127.0.0.1:9", openaiBaseUrl: "" } as never, "anthropic");
+  const model = mockModel({ url: "http://127.0.0.1:9", openaiBaseUrl: "" }, "anthropic");
   await assert.rejects(provider.call(callRequest(model)), (error) => {
     assert.ok(error instanceof ProviderError);
     assert.equal(error.fatalForModel, true);

@@ -122,7 +122,7 @@ Deno.test("OpenAIProvider leaves unreported usage null", async () => {
   try {
     const provider = new OpenAIProvider();
     const model = mockModel(
-      { url: "", openaiBaseUrl: `http://127.0.0.1:${server.addr.port}/v1` } as never,
+      { url: "", openaiBaseUrl: `http://127.0.0.1:${server.addr.port}/v1` },
       "openai",
     );
     const response = await provider.call(callRequest(model));
@@ -292,7 +292,7 @@ Deno.test("OpenAIProvider scrubs the key from a 401", async () => {
 
 Deno.test("OpenAIProvider fails fast without a key", async () => {
   const provider = new OpenAIProvider({ env: {} });
-  const model = mockModel({ url: "", openaiBaseUrl: "" } as never, "openai", {
+  const model = mockModel({ url: "", openaiBaseUrl: "" }, "openai", {
     base_url: undefined,
     api_key_env: "ABLAB_TEST_MISSING_KEY",
   });

@@ -14,7 +14,7 @@ export const TEST_KEY = "sk-test-0123456789abcdef";
 
 /** Build a model config for `api` pointed at the mock server. */
 export function mockModel(
-  server: MockServer,
+  server: Pick<MockServer, "url" | "openaiBaseUrl">,
   api: "openai" | "anthropic",
   overrides: Partial<ModelConfig> = {},
 ): ModelConfig {

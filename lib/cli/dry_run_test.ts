@@ -1,0 +1,84 @@
+import assert from "node:assert/strict";
+import type { CostEstimate } from "../mod.ts";
+import { type DryRunPlan, formatDryRunPlan, formatUsd } from "./dry_run.ts";
+
+function plan(overrides: Partial<DryRunPlan> = {}): DryRunPlan {
+  const estimate: CostEstimate = {
+    arms: [
+      {
+        arm_id: "a/m",
+        variant_id: "a",
+        model_id: "m",
+        model: "gpt-4o-mini",
+        calls: 10,
+        prompt_tokens: 500,
+        output_tokens: 3000,
+        cost_usd: 0.0019,
+      },
+      {
+        arm_id: "b/local",
+        variant_id: "b",
+        model_id: "local",
+        model: "llama",
+        calls: 10,
+        prompt_tokens: 520,
+        output_tokens: 3000,
+        cost_usd: null,
+      },
+    ],
+    calls: 20,
+    cost_usd: 0.0019,
+    unpriced_arms: ["b/local"],
+  };
+  return {
+    dry_run: true,
+    test_id: "t1",
+    name: "T",
+    source: "exp.yaml",
+    mode: "factorial",
+    cases: 10,
+    repeats: 1,
+    seed: 3,
+    concurrency: 4,
+    estimate,
+    calls_to_run: 20,
+    max_cost_usd: null,
+    ...overrides,
+  };
+}
+
+Deno.test("formatDryRunPlan() lists arms and total", () => {
+  const text = formatDryRunPlan(plan());
+
+  assert.match(text, /^plan t1 \(exp\.yaml\)$/m);
+  assert.match(text, /factorial mode, 10 cases, 2 arms, 1 repeat, seed 3, concurrency 4/);
+  assert.match(text, /^ {2}a\/m +gpt-4o-mini +10 +500 +3000 +\$0\.0019$/m);
+  assert.match(text, /^ {2}b\/local +llama +10 +520 +3000 +unknown price$/m);
+  assert.match(text, /^ {2}total +20 +\$0\.0019 \+ unknown$/m);
+  assert.match(text, /budget: none/);
+  assert.doesNotMatch(text, /this run makes/);
+});
+
+Deno.test("formatDryRunPlan() compares with the budget", () => {
+  assert.match(
+    formatDryRunPlan(plan({ max_cost_usd: 0.001 })),
+    /budget: \$0\.0010; the estimate exceeds it, so the run pauses when the cost reaches \$0\.0010/,
+  );
+  assert.match(
+    formatDryRunPlan(plan({ max_cost_usd: 5 })),
+    /budget: \$5\.00; the estimate is within it/,
+  );
+});
+
+Deno.test("formatDryRunPlan() shows calls left on resume", () => {
+  assert.match(
+    formatDryRunPlan(plan({ calls_to_run: 7 })),
+    /this run makes 7 of the 20 planned calls/,
+  );
+});
+
+Deno.test("formatUsd() picks the precision", () => {
+  assert.equal(formatUsd(0.012345), "$0.0123");
+  assert.equal(formatUsd(12.345), "$12.35");
+  assert.equal(formatUsd(0), "$0.0000");
+});

@@ -4,7 +4,7 @@
  * under p-limit and by `runTest` with a memory store and a filesystem store.
  * The ideal wall time is 8,000 * 50 ms / 128 = 3.1 s.
  *
- *     deno run -A bench/engine_vs_sdk.ts [--calls 8000] [--concurrency 128] [--rounds 2]
+ *     deno run -A bench/engine_vs_sdk.ts [--calls 8000] [--concurrency 128] [--rounds 1]
  *
  * @module
  */
@@ -23,7 +23,7 @@ const { values } = parseArgs({
   options: {
     calls: { type: "string", default: "8000" },
     concurrency: { type: "string", default: "128" },
-    rounds: { type: "string", default: "2" },
+    rounds: { type: "string", default: "1" },
     "latency-ms": { type: "string", default: "50" },
   },
 });

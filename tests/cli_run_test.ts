@@ -268,3 +268,21 @@ Deno.test("run --shard splits the calls", async () => {
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("list reports a missing folder as empty", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "ablab-cli-empty-" });
+  try {
+    const out = join(dir, "never-created");
+
+    const text = await runMain(["list", "--out", out]);
+    const json = await runMain(["list", "--out", out, "--json"]);
+
+    assert.equal(text.code, 0, text.stderr);
+    assert.equal(text.stdout, `no tests under ${out}/\n`);
+    assert.equal(json.code, 0, json.stderr);
+    assert.deepEqual(JSON.parse(json.stdout), []);
+    assert.equal(await exists(out), false);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -83,8 +83,6 @@ for (const path of notebooks) {
   Deno.test({
     name: `notebook ${name} executes from ${from}`,
     ignore: skipReason !== undefined,
-    sanitizeResources: false,
-    sanitizeOps: false,
     fn: async () => {
       const temp = await Deno.makeTempDir({ prefix: "ablab-notebook-" });
       try {

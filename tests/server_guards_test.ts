@@ -65,6 +65,26 @@ Deno.test("server rejects malformed and hostile requests", async () => {
       body: JSON.stringify({ ...fixtureTest(1, { id: "typed" }), seed: "seven" }),
       status: 400,
     },
+    {
+      name: "duplicate case ids",
+      path: "/ab-tests",
+      headers: JSON_TYPE,
+      body: JSON.stringify({
+        ...fixtureTest(1, { id: "dupes" }),
+        cases: [{ id: "c", vars: { q: "1" } }, { id: "c", vars: { q: "2" } }],
+      }),
+      status: 400,
+    },
+    {
+      name: "judge of no model",
+      path: "/ab-tests",
+      headers: JSON_TYPE,
+      body: JSON.stringify({
+        ...fixtureTest(1, { id: "judged" }),
+        judge: { model: "ghost", rubric: "r" },
+      }),
+      status: 400,
+    },
     { name: "JSON array body", path: "/ab-tests", headers: JSON_TYPE, body: "[]", status: 400 },
     {
       name: "text/plain body",

@@ -97,16 +97,23 @@ export function ratingRoutes(): R[] {
         await context.store.putComparisons(id, added);
         context.pairs.invalidate(id);
 
-        const judge = test.judge !== undefined && body.judge !== false
-          ? await runJudge(test, {
-            store: context.store,
-            pairs,
-            env: context.env,
-            logger: context.logger,
-            // A client that disconnects stops the judge; pairs judged so far stay stored.
-            signal: request.signal,
-          })
-          : undefined;
+        let judge;
+        if (test.judge !== undefined && body.judge !== false) {
+          try {
+            judge = await runJudge(test, {
+              store: context.store,
+              pairs,
+              env: context.env,
+              logger: context.logger,
+              // A client that disconnects stops the judge; pairs judged so far stay stored.
+              signal: request.signal,
+            });
+          } catch (error) {
+            // An unusable judge model; the pairs are stored, so report the judge problem alone.
+            if (!(error instanceof RangeError)) throw error;
+            throw new HttpError(409, `pairs stored, but the judge cannot run: ${error.message}`);
+          }
+        }
         return json({
           comparisons: pairs.length,
           created: added.length,

@@ -15,7 +15,7 @@ import {
 } from "../schema/mod.ts";
 import { bodyType, parseJsonText, readText } from "./body.ts";
 import type { ServerContext } from "./context.ts";
-import { HttpError, validationError } from "./http_error.ts";
+import { type FieldError, HttpError, validationError } from "./http_error.ts";
 import type { Route, RouteMatch } from "./router.ts";
 
 type R = Route<ServerContext>;
@@ -44,6 +44,7 @@ async function readTestBody(request: Request, context: ServerContext): Promise<A
   if (type === "json") {
     const parsed = ABTestSchema.safeParse(parseJsonText(text));
     if (!parsed.success) throw validationError("test", parsed.error);
+    checkTestReferences(parsed.data);
     return parsed.data;
   }
 
@@ -68,6 +69,42 @@ async function readTestBody(request: Request, context: ServerContext): Promise<A
     throw new HttpError(400, `invalid experiment: ${error.message}`, {
       fields: [{ path: error.path, message: error.detail }],
     });
+  }
+}
+
+/**
+ * Check what the schema cannot: unique ids in each list, and a judge that
+ * names one of the test's models. Experiment files get these checks from the
+ * config layer.
+ *
+ * @throws {HttpError} 400 listing every problem.
+ */
+function checkTestReferences(test: ABTest): void {
+  const fields: FieldError[] = [];
+  const lists = {
+    variants: test.variants,
+    models: test.models,
+    cases: test.cases,
+    rating_dimensions: test.rating_dimensions,
+  };
+  for (const [name, items] of Object.entries(lists)) {
+    const seen = new Set<string>();
+    for (const [index, item] of items.entries()) {
+      if (seen.has(item.id)) {
+        fields.push({ path: `${name}.${index}.id`, message: `duplicate id "${item.id}"` });
+      }
+      seen.add(item.id);
+    }
+  }
+  const judgeModel = test.judge?.model;
+  if (typeof judgeModel === "string" && !test.models.some((model) => model.id === judgeModel)) {
+    fields.push({
+      path: "judge.model",
+      message: `"${judgeModel}" is not the id of a model of this test`,
+    });
+  }
+  if (fields.length > 0) {
+    throw new HttpError(400, `invalid test: ${fields.length} field error(s)`, { fields });
   }
 }
 

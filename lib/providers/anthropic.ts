@@ -51,7 +51,11 @@ export interface AnthropicProviderOptions {
  * first token and output tokens per second.
  *
  * `ModelConfig.params` is merged into the request body unchanged. The call
- * key is sent as an `Idempotency-Key` header.
+ * key is sent as an `Idempotency-Key` header for gateways and servers that
+ * deduplicate on it.
+ *
+ * NOTE: the public API documents no idempotency header for this endpoint, so
+ * a retried call can still be billed twice there; ablab records it once.
  */
 export class AnthropicProvider implements Provider {
   readonly name = "anthropic";

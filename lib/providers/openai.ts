@@ -39,7 +39,11 @@ export interface OpenAIProviderOptions {
  * output tokens per second.
  *
  * `ModelConfig.params` is merged into the request body unchanged. The call
- * key is sent as an `Idempotency-Key` header.
+ * key is sent as an `Idempotency-Key` header for gateways and servers that
+ * deduplicate on it.
+ *
+ * NOTE: the public API documents no idempotency header for this endpoint, so
+ * a retried call can still be billed twice there; ablab records it once.
  */
 export class OpenAIProvider implements Provider {
   readonly name = "openai";

@@ -68,7 +68,7 @@ Deno.test("resume after SIGINT makes each call once", async () => {
   try {
     const file = await writeSmallExperiment(dir, {
       cases: 6,
-      latencyMs: 300,
+      latencyMs: 600,
       timeScale: 1,
       concurrency: 2,
     });
@@ -180,7 +180,7 @@ Deno.test("SIGTERM twice aborts calls and resume completes", async () => {
   try {
     const file = await writeSmallExperiment(dir, {
       cases: 6,
-      latencyMs: 300,
+      latencyMs: 600,
       timeScale: 1,
       concurrency: 4,
     });

@@ -4,7 +4,7 @@ import { createPlan, FsStore, loadExperiment, TestStateSchema } from "../lib/mod
 import type { RunJsonSummary } from "../lib/cli/run_args.ts";
 import { CLI_MAIN, REPO_ROOT, runCli, runMain, writeSmallExperiment } from "./cli_helpers.ts";
 
-/** Time limit for the interrupted run, far above its expected 2 seconds. */
+/** Time limit for the interrupted run, far above its expected 4 seconds. */
 const RUN_TIMEOUT_MS = 60_000;
 
 /**

@@ -16,15 +16,16 @@ import {
   type ComparisonPair,
   listArms,
   type Rating,
+  RESULT_COLUMNS,
   type TestResult,
   type TestState,
 } from "../schema/mod.ts";
 import { aggregateResults } from "../stats/aggregate.ts";
 import {
-  createResultTableSql,
   FsStore,
   latestResultsSql,
   parquetResultsRelation,
+  RESULT_COLUMN_TYPES,
   TestNotFoundError,
   WRITE_ORDER_COLUMN,
 } from "../store/mod.ts";
@@ -235,11 +236,10 @@ export class NotebookTest {
     if (key === this.#viewFiles) return connection;
 
     await connection.run("DROP VIEW IF EXISTS results; DROP VIEW IF EXISTS all_results");
-    await connection.run("DROP TABLE IF EXISTS results; DROP TABLE IF EXISTS all_results");
     if (files.length === 0) {
-      // DuckDB rejects an empty file list, so empty tables stand in before the first flush.
-      await connection.run(createResultTableSql("results"));
-      await connection.run(createResultTableSql("all_results"));
+      // DuckDB rejects an empty file list, so empty views with the same columns stand in.
+      await connection.run(`CREATE TEMP VIEW results AS ${EMPTY_RESULTS_SQL}`);
+      await connection.run(`CREATE TEMP VIEW all_results AS ${EMPTY_RESULTS_SQL}`);
     } else {
       const relation = parquetResultsRelation(files);
       await connection.run(`CREATE TEMP VIEW results AS ${latestResultsSql(relation)}`);
@@ -251,6 +251,12 @@ export class NotebookTest {
     return connection;
   }
 }
+
+/** A query with the result columns and their storage types and no rows. */
+const EMPTY_RESULTS_SQL = `SELECT ${
+  RESULT_COLUMNS.map((name) => `CAST(NULL AS ${RESULT_COLUMN_TYPES[name].type}) AS "${name}"`)
+    .join(", ")
+} WHERE false`;
 
 function toSafeNumber(value: unknown): unknown {
   if (typeof value !== "bigint") return value;

@@ -137,6 +137,24 @@ Deno.test("openTest() views follow new part files", async () => {
   }
 });
 
+Deno.test("openTest() views follow the first part file", async () => {
+  const root = await storeTests([{ id: "t1", createdAt: "2026-12-04T10:00:00.000Z", rows: [] }]);
+
+  const run = await openTest("t1", { root });
+  try {
+    assert.deepEqual(await run.query("SELECT count(*) AS n FROM results"), [{ n: 0 }]);
+
+    const sink = await run.store.openResults("t1");
+    await sink.write(resultRow({ caseId: "c1" }));
+    await sink.close();
+    assert.deepEqual(await run.query("SELECT count(*) AS n FROM results"), [{ n: 1 }]);
+    assert.deepEqual(await run.query("SELECT count(*) AS n FROM all_results"), [{ n: 1 }]);
+  } finally {
+    await run.close();
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
 Deno.test("openTest() rejects an unknown id", async () => {
   const root = await storeTests([]);
   try {

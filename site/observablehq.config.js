@@ -1,22 +1,30 @@
 /**
  * Observable Framework configuration of the ablab report site. Data loaders
  * are Deno scripts (`*.json.ts` and friends) that read the runs folder
- * through ablab's public API; `ABLAB_RUNS` points them at another folder and
- * `ABLAB_SITE_OUT` sends the build elsewhere than `site/dist`.
+ * through ablab's public API. `ABLAB_RUNS` points them at another folder,
+ * `ABLAB_SITE_OUT` sends the build elsewhere than `site/dist`, and
+ * `ABLAB_SITE_SRC` names a copy of `src` inside `site/` to build from, so
+ * that a build with its own Framework cache cannot clash with another.
  */
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { listTestPaths } from "./loaders/paths.ts";
 import { markLoadersStale, seedNpmVersionCache } from "./loaders/framework_cache.ts";
 
-const root = fileURLToPath(new URL("./src", import.meta.url));
+const sourceFolder = process.env.ABLAB_SITE_SRC || "src";
+if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(sourceFolder)) {
+  throw new TypeError(
+    `Invalid ABLAB_SITE_SRC "${sourceFolder}": expected the name of a folder inside site/`,
+  );
+}
+const root = fileURLToPath(new URL(`./${sourceFolder}`, import.meta.url));
 // Fresh data on every build, and no registry lookups for packages the pages never load.
 markLoadersStale(root);
 seedNpmVersionCache(root);
 
 export default {
   title: "ablab",
-  root: "src",
+  root: sourceFolder,
   output: process.env.ABLAB_SITE_OUT || "dist",
   // Loaders run under Deno so they can import lib/mod.ts directly.
   interpreters: { ".ts": ["deno", "run", "-A"] },

@@ -97,7 +97,7 @@ export interface DashboardData {
   summary: string | null;
 }
 
-/** What {@linkcode buildDashboard} reads. */
+/** Input of {@linkcode buildDashboard}. */
 export interface DashboardInput {
   test: ABTest;
   state: TestState;

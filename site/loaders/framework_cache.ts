@@ -3,8 +3,8 @@
  * each build so the build is offline and its data is fresh.
  *
  * Offline: Framework's client library refers to npm
- * packages it loads only on demand (d3-dsv for CSV files, apache-arrow for
- * Arrow files, and so on), and the build looks up each one's version on the
+ * packages it loads only on demand, such as d3-dsv for CSV files and
+ * apache-arrow for Arrow files. The build looks up each one's version on the
  * npm registry unless a folder `<name>@<version>` exists in its npm cache.
  * The site calls none of those features, so seeding these folders changes no
  * page and only removes the network lookups.

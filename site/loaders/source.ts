@@ -1,5 +1,5 @@
 /**
- * Where the site's data loaders read from: the runs folder (`ABLAB_RUNS`, or
+ * Inputs of the site's data loaders: the runs folder (`ABLAB_RUNS`, or
  * `runs/` at the repository root) opened through ablab's filesystem store,
  * and the `--test` argument of parameterized loaders.
  *

@@ -13,7 +13,7 @@ import {
   type TestStatus,
 } from "../../lib/mod.ts";
 
-/** What the index page shows for one test. */
+/** One test's row on the index page. */
 export interface TestIndexRow {
   id: string;
   name: string;

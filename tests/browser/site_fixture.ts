@@ -1,11 +1,14 @@
 /**
- * A runs folder and a site built from it, for the browser tests: the
- * support-tone example run through the CLI with simulated ratings, a test
- * whose outputs and inputs are hostile HTML, and a draft test that the live
- * view test starts. Built once per process into a temporary folder.
+ * A runs folder and a site built from it, for the browser tests. The runs
+ * folder contains the support-tone example run through the CLI with
+ * simulated ratings, a test whose outputs and inputs are hostile HTML, and a
+ * draft test that the live view test starts. Both are built once per
+ * process into a temporary folder.
  *
  * @module
  */
+import { cpSync, existsSync } from "node:fs";
+import { basename } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   type ABTest,
@@ -87,11 +90,38 @@ async function prepare(): Promise<SiteFixture> {
   }
 
   const started = performance.now();
-  await run(
-    ["run", "-A", "npm:@observablehq/framework@1.13.4", "build"],
-    { cwd: `${REPO}site`, env: { ABLAB_RUNS: runsDir, ABLAB_SITE_OUT: distDir } },
-  );
+  await buildSite(runsDir, distDir);
   return { dir, runsDir, distDir, buildMs: performance.now() - started };
+}
+
+/** Code bundles in Framework's cache that a private copy may reuse; they depend only on node_modules. */
+const CODE_CACHE = ["_node", "_npm", "_observablehq"];
+
+/**
+ * Builds the site from a private copy of site/src, so this build has its own
+ * Framework cache and cannot clash with another build of the checkout.
+ */
+export async function buildSite(runsDir: string, distDir: string): Promise<void> {
+  const site = `${REPO}site`;
+  const copy = await Deno.makeTempDir({ dir: site, prefix: "test-src-" });
+  try {
+    cpSync(`${site}/src`, copy, {
+      recursive: true,
+      filter: (source) => !source.includes("/.observablehq"),
+    });
+    for (const folder of CODE_CACHE) {
+      const cached = `${site}/src/.observablehq/cache/${folder}`;
+      if (existsSync(cached)) {
+        cpSync(cached, `${copy}/.observablehq/cache/${folder}`, { recursive: true });
+      }
+    }
+    await run(["run", "-A", "npm:@observablehq/framework@1.13.4", "build"], {
+      cwd: site,
+      env: { ABLAB_RUNS: runsDir, ABLAB_SITE_OUT: distDir, ABLAB_SITE_SRC: basename(copy) },
+    });
+  } finally {
+    await Deno.remove(copy, { recursive: true });
+  }
 }
 
 /** Runs `deno` with arguments and fails with its output when it exits non-zero. */
@@ -145,7 +175,7 @@ rating_dimensions:
   - id: overall
 `;
 
-/** A completed test whose stored outputs are hostile HTML, with comparison pairs. */
+/** Stores a completed test whose outputs are hostile HTML, with comparison pairs. */
 async function createHostileTest(store: FsStore, dir: string): Promise<void> {
   const test = await parseExperiment(HOSTILE_YAML, { file: `${dir}/hostile.yaml`, env: {} });
   const controller = new Controller({ store });
@@ -167,7 +197,7 @@ async function createHostileTest(store: FsStore, dir: string): Promise<void> {
   await store.putComparisons(test.id, buildPairs(test, await store.readResults(test.id)));
 }
 
-/** One successful simulated result. */
+/** Builds one successful simulated result. */
 function resultRow(
   test: ABTest,
   armId: string,
@@ -230,8 +260,8 @@ ${Array.from({ length: 12 }, (_, i) => `    - {id: q${i}, question: "Question ${
 `;
 
 /**
- * A draft test of 24 calls that sleep about 150 ms each, two at a time, so
- * a run started by the live view test lasts about two seconds.
+ * Stores a draft test of 24 calls that sleep about 150 ms each, two at a
+ * time, so a run started by the live view test lasts about two seconds.
  */
 async function createLiveTest(store: FsStore, dir: string): Promise<void> {
   const test = await parseExperiment(LIVE_YAML, { file: `${dir}/live.yaml`, env: {} });

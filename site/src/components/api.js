@@ -1,8 +1,8 @@
 /**
  * Client of the ablab HTTP server (`deno task serve`) for the pages that
  * write or follow live data. The server serves this site at its root, so API
- * paths are absolute; on a plain static host every call fails with an
- * `ApiError` and the pages fall back to the data they were built with.
+ * paths are absolute. On a plain static host every call fails with an
+ * `ApiError`, and the pages fall back to the data they were built with.
  *
  * @module
  */
@@ -28,8 +28,8 @@ export class ApiError extends Error {
 let sessionToken;
 
 /**
- * Returns the CSRF token the server wrote into the page, or asks
- * `GET /api/session` for one.
+ * Returns the CSRF token the server wrote into the page, or requests one
+ * from `GET /api/session`.
  */
 export async function csrfToken() {
   const meta = document.querySelector('meta[name="ablab-csrf"]');
@@ -45,7 +45,7 @@ export async function csrfToken() {
 }
 
 /**
- * Sends a request and parses the JSON answer.
+ * Sends a request and parses the JSON response.
  *
  * @param {"GET" | "POST"} method
  * @param {string} path absolute API path

@@ -1,6 +1,6 @@
 /**
  * Observable Plot charts of the dashboard. Each function takes the
- * dashboard data (or a part of it) and a width, and returns an element; arm
+ * dashboard data (or a part of it) and a width, and returns an element. Arm
  * ids and other labels reach the SVG as text nodes only.
  *
  * @module
@@ -15,7 +15,7 @@ import { formatInterval, formatMs, formatUsd, isNumber } from "./format.js";
  */
 export const MIN_CHART_WIDTH = 360;
 
-/** A short note shown in place of a chart that has no data yet. */
+/** Builds the short note shown in place of a chart that has no data yet. */
 export function emptyChart(message) {
   return textElement("p", message, "ablab-muted ablab-empty");
 }

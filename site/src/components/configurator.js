@@ -156,7 +156,7 @@ export function configurator(rules, options = {}) {
   return root;
 }
 
-/** A labeled input bound to `target[key]`. */
+/** Builds a labeled input bound to `target[key]`. */
 function input(label, target, key, onChange, attributes = {}) {
   const wrapper = document.createElement("label");
   wrapper.className = "ablab-field";
@@ -267,7 +267,7 @@ function modelFields(model, index, onChange) {
   ];
 }
 
-/** A list of records with one fieldset each, an add button and remove buttons. */
+/** Builds a list of records with one fieldset each, an add button and remove buttons. */
 function listFields(legend, items, fields, make, rerender, onChange) {
   const set = fieldset(legend);
   items.forEach((item, index) => {

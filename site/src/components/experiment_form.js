@@ -5,7 +5,7 @@
  * @module
  */
 
-/** A new form: one variant, one simulated model, three cases. */
+/** Returns a new form state: two variants, one simulated model, three cases. */
 export function defaultFormState() {
   return {
     id: "my-test",

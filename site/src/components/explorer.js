@@ -9,7 +9,7 @@ import * as duckdb from "@duckdb/duckdb-wasm";
 import { formatCount } from "./format.js";
 import { outputBlock, textElement } from "./text.js";
 
-/** Rows shown per query; the count line says when more matched. */
+/** Rows shown per query. The count line above the table shows when more matched. */
 export const MAX_ROWS_SHOWN = 500;
 
 /** Code points shown per cell before it collapses. */
@@ -194,7 +194,7 @@ export function explorer(database) {
     try {
       ({ connection } = await ready);
     } catch {
-      return; // The status line already says why DuckDB did not start.
+      return; // The status line already shows why DuckDB did not start.
     }
     run.disabled = true;
     status.textContent = "Running…";

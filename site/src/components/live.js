@@ -1,8 +1,8 @@
 /**
- * The dashboard's live view. When the page is served by `deno task serve`
- * (the server writes a CSRF meta tag into every page it serves), the
- * dashboard follows the test's progress events and refreshes the per-arm
- * metrics without a rebuild; on a static host it shows the built data only.
+ * The dashboard's live view. When the page is served by `deno task serve`,
+ * which writes a CSRF meta tag into every page, the dashboard follows the
+ * test's progress events and refreshes the per-arm metrics without a
+ * rebuild. On a static host it shows the built data only.
  *
  * @module
  */
@@ -48,7 +48,7 @@ export async function* liveDashboard(built) {
       if (queue.length === 0) await new Promise((resolve) => (wake = resolve));
       const item = queue.shift();
       if (item.error) {
-        // EventSource reconnects by itself; say so unless the test is over.
+        // EventSource reconnects by itself, so show that unless the test is over.
         if (isFinal(data.state.status)) return;
         yield { data, message: "Live updates interrupted; reconnecting to the server…" };
         continue;

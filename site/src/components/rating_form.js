@@ -256,7 +256,7 @@ export function ratingForm(testId) {
     const typing = target instanceof HTMLTextAreaElement ||
       (target instanceof HTMLInputElement && target.type !== "radio");
     if (typing || event.ctrlKey || event.metaKey || event.altKey || !keyHandler) return;
-    // A focused button answers Enter itself.
+    // A focused button handles Enter itself.
     if (event.key === "Enter" && target instanceof HTMLButtonElement) return;
     if (!root.isConnected) return;
     keyHandler(event);

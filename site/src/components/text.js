@@ -20,7 +20,7 @@ export const PREVIEW_CODE_POINTS = 800;
  */
 export function truncateCodePoints(text, limit) {
   if (!Number.isInteger(limit) || limit < 0) {
-    throw new RangeError(`limit must be a non-negative integer, got ${limit}`);
+    throw new RangeError(`Invalid limit ${limit}: expected a non-negative integer`);
   }
 
   const points = Array.from(text);
@@ -124,7 +124,8 @@ export function textTable(rows, columns, options = {}) {
 
 /**
  * Builds a link whose visible text is `text` and whose target is a relative
- * path the site made; any other scheme (such as `javascript:`) is dropped.
+ * path the site made. A target in any other form, such as `javascript:`,
+ * is dropped.
  *
  * @param {string} href relative path such as `./tests/x/index.html`
  * @param {string} text

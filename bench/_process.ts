@@ -164,3 +164,75 @@ export function median(values: readonly number[]): number {
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
+
+/** A server process started by {@linkcode startServerProcess}. */
+export interface ServerProcess {
+  /** Base URL such as `http://127.0.0.1:PORT`. */
+  url: string;
+  /** Sends SIGTERM and returns the exit code and the last 4,000 characters of stderr. */
+  stop(): Promise<{ code: number; stderr: string }>;
+}
+
+/**
+ * Starts `lib/server/serve_command.ts` (what `deno task serve` runs) on a
+ * free 127.0.0.1 port, serving `siteDir` and the store under `runsDir`.
+ *
+ * @throws {Error} With the server's output when it prints no URL within 60 s.
+ */
+export async function startServerProcess(runsDir: string, siteDir: string): Promise<ServerProcess> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      `${REPO}lib/server/serve_command.ts`,
+      "--port",
+      "0",
+      "--rate",
+      "1000000",
+      "--out",
+      runsDir,
+      "--site",
+      siteDir,
+    ],
+    cwd: REPO,
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+  let stderr = "";
+  let url = "";
+  const deadline = Date.now() + 60_000;
+  while (url === "" && Date.now() < deadline) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    stderr += value;
+    url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr)?.[1] ?? "";
+  }
+  if (url === "") {
+    child.kill("SIGKILL");
+    await child.status;
+    throw new Error(`The server printed no URL within 60 s; stderr:\n${stderr.slice(-3000)}`);
+  }
+  // Keep reading, so the server never blocks on a full pipe.
+  const drained = (async () => {
+    while (true) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      stderr = (stderr + value).slice(-4000);
+    }
+  })().catch(() => {});
+  return {
+    url,
+    stop: async () => {
+      try {
+        child.kill("SIGTERM");
+      } catch {
+        // The server exited already.
+      }
+      const status = await child.status;
+      await drained;
+      return { code: status.code, stderr };
+    },
+  };
+}

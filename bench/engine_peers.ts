@@ -26,6 +26,8 @@ export interface EnginePeersOptions {
   concurrencies: readonly number[];
   /** Runs per contender and concurrency; the figures are medians. */
   rounds: number;
+  /** Runs of promptfoo per concurrency, fewer than `rounds` because each takes minutes. */
+  promptfooRounds: number;
   /** Receives one line per finished run. */
   log: (line: string) => void;
 }
@@ -103,7 +105,7 @@ async function installPromptfoo(log: (line: string) => void): Promise<string> {
  * the others still run.
  */
 export async function benchEnginePeers(options: EnginePeersOptions): Promise<EnginePeersResult> {
-  const { cases, concurrencies, rounds, log } = options;
+  const { cases, concurrencies, rounds, promptfooRounds, log } = options;
 
   let promptfooDir: string | undefined;
   let promptfooStatus = "ran";
@@ -120,7 +122,9 @@ export async function benchEnginePeers(options: EnginePeersOptions): Promise<Eng
     for (const concurrency of concurrencies) {
       for (const contender of CONTENDERS) {
         const key = `${contender}@${concurrency}`;
-        if (contender === "promptfoo" && promptfooDir === undefined) continue;
+        if (contender === "promptfoo" && (promptfooDir === undefined || round > promptfooRounds)) {
+          continue;
+        }
         if (failures.has(key)) continue;
         const args = [
           "--contender",
@@ -132,7 +136,7 @@ export async function benchEnginePeers(options: EnginePeersOptions): Promise<Eng
           ...(promptfooDir === undefined ? [] : ["--promptfoo-dir", promptfooDir]),
         ];
         const [command, commandArgs] = isolatedCommand(args);
-        const output = await runProcess(command, commandArgs, { timeoutMs: 10 * 60_000 });
+        const output = await runProcess(command, commandArgs, { timeoutMs: 20 * 60_000 });
         if (output.code !== 0) {
           const reason = `exited with ${output.code}: ${output.stderr.trim().slice(-1500)}`;
           failures.set(key, reason);

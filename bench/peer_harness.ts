@@ -35,8 +35,11 @@ export interface PeerRun {
 /** The mock's fixed latency: the ideal rate is concurrency / 0.05 s. */
 export const MOCK_LATENCY_MS = 50;
 
-/** A contender may take this long before it is killed; 8,000 calls at concurrency 1 would take 400 s. */
-const CONTENDER_TIMEOUT_MS = 8 * 60_000;
+/**
+ * A contender may take this long before it is killed. promptfoo made about
+ * 10 calls/s on a loaded 2-CPU machine, so 8,000 calls can take over 10 minutes.
+ */
+const CONTENDER_TIMEOUT_MS = 18 * 60_000;
 
 /** Writes a promptfoo config for the same workload and returns its path. */
 async function writePromptfooConfig(dir: string, baseUrl: string, cases: number): Promise<string> {

@@ -30,7 +30,10 @@ function count(value: number): string {
 /** A Markdown table whose first `textColumns` columns are left-aligned and the rest right-aligned. */
 function table(header: string[], rows: string[][], textColumns = 1): string {
   const align = header.map((_, i) => (i < textColumns ? "---" : "---:"));
-  return [header, align, ...rows].map((cells) => `| ${cells.join(" | ")} |`).join("\n");
+  // A cell may carry an error message: keep it on one line and escape the column separator.
+  const clean = (cell: string) => cell.replace(/\s+/g, " ").replaceAll("|", "\\|");
+  return [header, align, ...rows.map((cells) => cells.map(clean))]
+    .map((cells) => `| ${cells.join(" | ")} |`).join("\n");
 }
 
 function verdict(met: boolean | undefined): string {
@@ -241,8 +244,8 @@ function ratingsSection(figures: RatingsFigures): string[] {
 function siteSection(figures: SiteFigures): string[] {
   return [
     "A runs folder with one completed test of simulated results, the site built with " +
-    "Observable Framework (`ABLAB_RUNS`, `ABLAB_SITE_OUT`), served by `startServer` on " +
-    "127.0.0.1 and opened in headless /usr/bin/chromium (playwright-core) with an empty " +
+    "Observable Framework (`ABLAB_RUNS`, `ABLAB_SITE_OUT`), served by lib/server/serve_command.ts " +
+    "(what `deno task serve` runs) as a subprocess on 127.0.0.1 and opened in headless /usr/bin/chromium (playwright-core) with an empty " +
     "cache. Bytes are response bodies plus headers as Chromium reports them " +
     "(`request.sizes()`), counted until network idle.",
     "",
@@ -255,6 +258,7 @@ function siteSection(figures: SiteFigures): string[] {
         "largest response",
         "load to network idle (s)",
         "requests off loopback",
+        "server after SIGTERM",
       ],
       [[
         count(figures.results),
@@ -264,6 +268,7 @@ function siteSection(figures: SiteFigures): string[] {
         `${figures.largest.url} (${(figures.largest.bytes / MIB).toFixed(2)} MiB)`,
         seconds(figures.loadMs),
         String(figures.offLoopback.length),
+        figures.serverExit ?? "not recorded",
       ]],
     ),
   ];

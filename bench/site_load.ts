@@ -2,15 +2,15 @@
  * Benchmark: build time of the report site for a runs folder holding one
  * completed test with N results, and the bytes the test's dashboard page
  * transfers on first load in headless Chromium. The site is served by
- * `startServer` on 127.0.0.1, and any request to another host is aborted
+ * the server process (lib/server/serve_command.ts) on 127.0.0.1, and any request to another host is aborted
  * and counted.
  *
  * @module
  */
 import { join } from "node:path";
 import { chromium } from "playwright-core";
-import { ABTestSchema, Controller, FsStore, runTest, startServer } from "../lib/mod.ts";
-import { median, REPO, runProcess } from "./_process.ts";
+import { ABTestSchema, Controller, FsStore, runTest } from "../lib/mod.ts";
+import { median, REPO, runProcess, startServerProcess } from "./_process.ts";
 
 /** Debian's Chromium; playwright-core downloads no browser of its own here. */
 const CHROMIUM_PATH = "/usr/bin/chromium";
@@ -41,6 +41,8 @@ export interface SiteFigures {
   largest: { url: string; bytes: number };
   /** Requests to other hosts than loopback, each aborted. */
   offLoopback: string[];
+  /** How the server process ended after SIGTERM, with its last output when it failed. */
+  serverExit: string;
 }
 
 /** Creates a completed test with `results` simulated results in `runsDir` and returns its id. */
@@ -152,6 +154,7 @@ async function measureFirstLoad(url: string) {
 /** Runs the benchmark. */
 export async function benchSite(options: SiteOptions): Promise<SiteFigures> {
   const dir = await Deno.makeTempDir({ prefix: "ablab-bench-site-" });
+  let serverExit = "not started";
   try {
     const runsDir = join(dir, "runs");
     const distDir = join(dir, "dist");
@@ -165,26 +168,31 @@ export async function benchSite(options: SiteOptions): Promise<SiteFigures> {
       options.log(`site: build ${build + 1} took ${(buildTimes.at(-1)! / 1000).toFixed(1)} s`);
     }
 
-    const store = new FsStore({ root: runsDir });
-    const server = await startServer({ store, port: 0, siteDir: distDir, rateLimit: false });
+    // A separate server process, so a crash in it cannot end the benchmark.
+    const server = await startServerProcess(runsDir, distDir);
+    let load: Awaited<ReturnType<typeof measureFirstLoad>>;
     try {
-      const load = await measureFirstLoad(`${server.url}/tests/${testId}/index.html`);
-      options.log(
-        `site: dashboard first load ${load.requests} requests, ` +
-          `${(load.transferredBytes / 2 ** 20).toFixed(2)} MiB in ${
-            (load.loadMs / 1000).toFixed(1)
-          } s`,
-      );
-      return {
-        results: options.results,
-        buildMs: median(buildTimes),
-        builds: buildTimes.length,
-        ...load,
-      };
+      load = await measureFirstLoad(`${server.url}/tests/${testId}/index.html`);
     } finally {
-      await server.shutdown();
-      await store.close();
+      const exit = await server.stop();
+      serverExit = exit.code === 0
+        ? "exit code 0"
+        : `exit code ${exit.code}: ${exit.stderr.slice(-600)}`;
     }
+    options.log(
+      `site: dashboard first load ${load.requests} requests, ` +
+        `${(load.transferredBytes / 2 ** 20).toFixed(2)} MiB in ${
+          (load.loadMs / 1000).toFixed(1)
+        } s; ` +
+        `server ${serverExit}`,
+    );
+    return {
+      results: options.results,
+      buildMs: median(buildTimes),
+      builds: buildTimes.length,
+      ...load,
+      serverExit,
+    };
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

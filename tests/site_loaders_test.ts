@@ -306,7 +306,15 @@ Deno.test("buildDashboard() turns ratings into win rates and a ranking", () => {
   assert.ok(armA.low! < armA.win_rate!);
   assert.ok(armA.high! > armA.win_rate!);
   const ab = overall.pairs.find((p) => p.arm_a === "a/m" && p.arm_b === "b/m")!;
+  const ba = overall.pairs.find((p) => p.arm_a === "b/m" && p.arm_b === "a/m")!;
   assert.equal(ab.n, 4);
+  assert.equal(ab.wins, 3);
+  assert.equal(ba.wins, 0);
+  assert.equal(ba.losses, 3);
+  assert.equal(ba.win_rate, 1 - ab.win_rate!);
+  assert.equal(ba.low, 1 - ab.high!);
+  assert.equal(ba.high, 1 - ab.low!);
+  assert.equal(ba.p_value, ab.p_value);
   assert.equal(overall.ranking.length, 2);
   assert.match(overall.ranking_method, /bootstrap/);
 });

@@ -173,12 +173,15 @@ function ratingsView(
     dimension: dimension.dimension,
     verdicts: dimension.verdicts,
     arms: dimension.arms.map((arm) => ({ arm_id: arm.arm_id, ...rateView(arm) })),
-    pairs: dimension.pairs.map((pair) => ({
-      arm_a: pair.arm_a,
-      arm_b: pair.arm_b,
-      p_value: finite(pair.p_value),
-      ...rateView(pair),
-    })),
+    pairs: dimension.pairs.flatMap((pair) => {
+      const forward = {
+        arm_a: pair.arm_a,
+        arm_b: pair.arm_b,
+        p_value: finite(pair.p_value),
+        ...rateView(pair),
+      };
+      return [forward, reversePair(forward)];
+    }),
     ranking: dimension.ranking.arms.map((arm) => ({
       arm_id: arm.arm_id,
       rank: arm.rank,
@@ -193,6 +196,26 @@ function ratingsView(
     }% bootstrap intervals from ${dimension.ranking.resamples} resamples (seed ${dimension.ranking.seed}).`,
   }));
   return { pairs: pairs.length, ratings: stats.ratings_used, dimensions };
+}
+
+/**
+ * Returns a pair's verdicts from the other arm's side. The statistics list
+ * each pair of arms once, and the win-rate matrix shows both cells. With
+ * ties as half a win the reverse rate is 1 - rate, and the Wilson interval
+ * mirrors the same way.
+ */
+function reversePair(pair: DimensionView["pairs"][number]): DimensionView["pairs"][number] {
+  const flip = (value: number | null) => (value === null ? null : 1 - value);
+  return {
+    ...pair,
+    arm_a: pair.arm_b,
+    arm_b: pair.arm_a,
+    win_rate: flip(pair.win_rate),
+    low: flip(pair.high),
+    high: flip(pair.low),
+    wins: pair.losses,
+    losses: pair.wins,
+  };
 }
 
 function rateView(rate: {

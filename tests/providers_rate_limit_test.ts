@@ -66,8 +66,9 @@ Deno.test({
     // The first arrivals are left out because the first connection delays them.
     const spanMs = times.at(-1)! - times[10]!;
     assert.ok(spanMs >= 29 * 100 - 200, `requests 11 to 40 in ${spanMs.toFixed(0)} ms`);
-    // Any one-second window contains at most the burst plus one second of refill.
-    assert.ok(maxInWindow(times, 1000) <= 20, `${maxInWindow(times, 1000)} in one second`);
+    // Any one-second window contains at most the burst plus one second of
+    // refill (20), and two more for the jitter between admission and arrival.
+    assert.ok(maxInWindow(times, 1000) <= 22, `${maxInWindow(times, 1000)} in one second`);
   },
 });
 
@@ -83,6 +84,6 @@ Deno.test({
     assert.equal(times.length, CALLS);
     const spanMs = times.at(-1)! - times[10]!;
     assert.ok(spanMs >= 29 * 100 - 200, `requests 11 to 40 in ${spanMs.toFixed(0)} ms`);
-    assert.ok(maxInWindow(times, 1000) <= 20, `${maxInWindow(times, 1000)} in one second`);
+    assert.ok(maxInWindow(times, 1000) <= 22, `${maxInWindow(times, 1000)} in one second`);
   },
 });

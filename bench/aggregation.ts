@@ -37,6 +37,11 @@ export interface AggregationFigures {
   directSqlMs: number;
   /** aggregateMs / directSqlMs. */
   ratio: number;
+  /**
+   * Median of the metrics SQL straight over the files, without the
+   * one-row-per-call-key rule: the cost of that rule, for context.
+   */
+  noDedupMs: number;
   rounds: number;
 }
 
@@ -118,13 +123,24 @@ async function generateParts(db: DuckDBInstance, dir: string, rows: number): Pro
   return files;
 }
 
-/** Runs the metrics SQL through a fresh in-memory DuckDB, as `aggregateResults` does by default. */
-async function directSql(files: readonly string[], metricsSql: string): Promise<number> {
+/**
+ * Runs the metrics SQL through a fresh in-memory DuckDB, as `aggregateResults`
+ * does by default; with `dedup` false the view reads the files as they are.
+ */
+async function directSql(
+  files: readonly string[],
+  metricsSql: string,
+  dedup = true,
+): Promise<number> {
   const db = await DuckDBInstance.create(":memory:");
   const connection = await db.connect();
   try {
-    const relation = parquetResultsRelation(files);
-    await connection.run(`CREATE TEMP VIEW latest_results AS ${latestResultsSql(relation)}`);
+    const view = dedup
+      ? latestResultsSql(parquetResultsRelation(files))
+      : `SELECT * FROM read_parquet([${
+        files.map((file) => `'${file.replaceAll("'", "''")}'`).join(", ")
+      }])`;
+    await connection.run(`CREATE TEMP VIEW latest_results AS ${view}`);
     const reader = await connection.runAndReadAll(metricsSql);
     return reader.getRowObjectsJS().length;
   } finally {
@@ -153,7 +169,7 @@ export async function benchAggregation(options: AggregationOptions): Promise<Agg
           `${(parquetBytes / 2 ** 20).toFixed(0)} MiB in ${(generateMs / 1000).toFixed(1)} s`,
       );
 
-      // One warm-up of each, then alternate so drift hits both methods alike.
+      // One warm-up of each, which also checks that both count every row.
       const arms = await aggregateResults({ files });
       const direct = await directSql(files, metricsSql);
       if (arms.length !== 4 || direct !== 4) {
@@ -164,13 +180,20 @@ export async function benchAggregation(options: AggregationOptions): Promise<Agg
       }
       const aggregateTimes: number[] = [];
       const directTimes: number[] = [];
+      const noDedupTimes: number[] = [];
+      const methods: [number[], () => Promise<unknown>][] = [
+        [aggregateTimes, () => aggregateResults({ files })],
+        [directTimes, () => directSql(files, metricsSql)],
+        [noDedupTimes, () => directSql(files, metricsSql, false)],
+      ];
       for (let round = 0; round < options.rounds; round++) {
-        let startedAt = performance.now();
-        await aggregateResults({ files });
-        aggregateTimes.push(performance.now() - startedAt);
-        startedAt = performance.now();
-        await directSql(files, metricsSql);
-        directTimes.push(performance.now() - startedAt);
+        // Rotate the order each round, so no method always runs first.
+        for (let i = 0; i < methods.length; i++) {
+          const [times, method] = methods[(round + i) % methods.length]!;
+          const startedAt = performance.now();
+          await method();
+          times.push(performance.now() - startedAt);
+        }
       }
       const aggregateMs = median(aggregateTimes);
       const directSqlMs = median(directTimes);
@@ -186,6 +209,7 @@ export async function benchAggregation(options: AggregationOptions): Promise<Agg
         aggregateMs,
         directSqlMs,
         ratio: aggregateMs / directSqlMs,
+        noDedupMs: median(noDedupTimes),
         rounds: options.rounds,
       });
     } finally {

@@ -52,13 +52,13 @@ export interface EnginePeersResult {
   cases: number;
   callsPerRun: number;
   mockLatencyMs: number;
-  /** How contenders were isolated from the network. */
+  /** Network isolation of the contenders. */
   isolation: string;
   promptfoo: { version: string; status: string };
   figures: PeerFigures[];
 }
 
-/** The command that runs the harness inside a new network namespace with only loopback up. */
+/** Builds the command that runs the harness inside a new network namespace with only loopback up. */
 function isolatedCommand(args: string[]): [string, string[]] {
   const inner = [Deno.execPath(), "run", "-A", `${REPO}bench/peer_harness.ts`, ...args]
     .map((word) => `'${word.replaceAll("'", `'\\''`)}'`).join(" ");

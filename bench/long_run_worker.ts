@@ -25,7 +25,7 @@ export interface MemorySample {
   heapUsedBytes: number;
 }
 
-/** What one long run prints. */
+/** Figures one long run prints as JSON. */
 export interface LongRunOutput {
   calls: number;
   errors: number;

@@ -50,7 +50,7 @@ export function describeMachine(): Machine {
   };
 }
 
-/** One line such as `2 CPUs (AMD EPYC 7B13), 23.4 GiB, load 1.2, Deno 2.9.6`. */
+/** Formats the machine as one line, such as `2 CPUs (AMD EPYC), 23.5 GiB RAM, load average 1.2 at start, Deno 2.9.6, Node v20.20.2`. */
 export function formatMachine(machine: Machine): string {
   return `${machine.nproc} CPUs (${machine.cpuModel}), ` +
     `${(machine.memoryBytes / 2 ** 30).toFixed(1)} GiB RAM, ` +

@@ -32,7 +32,7 @@ export interface BenchmarkEntry {
   durationMs: number;
   /** Figures, absent when the benchmark failed. */
   result?: unknown;
-  /** Why it failed. */
+  /** Error message, when the benchmark failed. */
   error?: string;
 }
 

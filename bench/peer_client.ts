@@ -1,11 +1,12 @@
 /**
  * One contender of the engine-against-peers benchmark, run as its own
- * process: 2 prompts x 2 models x `--cases` chat completions against an
- * OpenAI-compatible server, made by ablab's engine (real openai provider,
- * retries, rate limiter, FsStore writing Parquet), by a bare `openai` SDK loop
- * under p-limit, or by a bare fetch loop under p-limit. Prints one JSON line:
- * `{"calls", "errors", "workMs"}`, where `workMs` covers the calls and, for the
- * engine, creating the test in the store and closing it.
+ * process. It makes 2 prompts x 2 models x `--cases` chat completions against
+ * an OpenAI-compatible server in one of three modes. `engine` is ablab's
+ * `runTest` with the real openai provider, retries, the rate limiter and an
+ * FsStore writing Parquet. `sdk` is a bare `openai` SDK loop under p-limit,
+ * and `fetch` a bare fetch loop under p-limit. It prints one JSON line,
+ * `{"calls", "errors", "workMs"}`, where `workMs` covers the calls and, for
+ * the engine, also creating the test in the store and closing the store.
  *
  *     deno run -A bench/peer_client.ts --mode engine --base-url http://127.0.0.1:PORT/v1 \
  *       --cases 2000 --concurrency 32
@@ -71,7 +72,7 @@ async function runEngine(baseUrl: string, cases: number, concurrency: number) {
   }
 }
 
-/** Every (prompt, model, case) request of the workload, in plan order. */
+/** Lists every (prompt, model, case) request of the workload, in plan order. */
 function requests(cases: number): { model: string; content: string }[] {
   const list: { model: string; content: string }[] = [];
   for (const template of PEER_PROMPTS) {
@@ -110,7 +111,9 @@ function runSdk(baseURL: string, cases: number, concurrency: number) {
       model,
       messages: [{ role: "user", content }],
     });
-    if (completion.choices[0]?.message.content == null) throw new Error("empty completion");
+    if (completion.choices[0]?.message.content == null) {
+      throw new Error(`Empty completion from ${model}`);
+    }
   });
 }
 

@@ -1,8 +1,9 @@
 /**
  * Runs one contender of the engine-against-peers benchmark against a fresh
- * mock server: starts tests/mock_server/serve.ts, runs the contender as its
- * own process under GNU time, stops the mock, and prints one JSON line with
- * the call counts, the in-process and whole-process times, and peak RSS.
+ * mock server (tests/mock_server/serve.ts). The contender runs as its own
+ * process under GNU time. The harness then stops the mock and prints one JSON
+ * line with the call counts, the in-process and whole-process times, and
+ * peak RSS.
  *
  * `bench/engine_peers.ts` starts this script inside a loopback-only network
  * namespace (`unshare -n`), so no contender can reach any other host.

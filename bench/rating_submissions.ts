@@ -18,7 +18,7 @@ export interface RatingsOptions {
   log: (line: string) => void;
 }
 
-/** What bench/ratings.ts writes. */
+/** Figures bench/ratings.ts writes to bench/out/ratings.json. */
 interface RatingsRun {
   clients: number;
   seconds: number;

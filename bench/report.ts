@@ -27,7 +27,7 @@ function count(value: number): string {
   return Math.round(value).toLocaleString("en-US");
 }
 
-/** A Markdown table whose first `textColumns` columns are left-aligned and the rest right-aligned. */
+/** Renders a Markdown table whose first `textColumns` columns are left-aligned and the rest right-aligned. */
 function table(header: string[], rows: string[][], textColumns = 1): string {
   const align = header.map((_, i) => (i < textColumns ? "---" : "---:"));
   // A cell may carry an error message: keep it on one line and escape the column separator.
@@ -41,7 +41,7 @@ function verdict(met: boolean | undefined): string {
   return met ? "met" : "missed";
 }
 
-/** The lines every section starts with. */
+/** Renders the lines every section starts with. */
 function header(title: string, name: string, entry: BenchmarkEntry): string[] {
   return [
     `## ${title}`,

@@ -41,7 +41,7 @@ export interface SiteFigures {
   largest: { url: string; bytes: number };
   /** Requests to other hosts than loopback, each aborted. */
   offLoopback: string[];
-  /** How the server process ended after SIGTERM, with its last output when it failed. */
+  /** Exit status of the server process after SIGTERM, with its last output when it failed. */
   serverExit: string;
 }
 

@@ -10,7 +10,8 @@
  */
 import { parseArgs } from "node:util";
 import { join } from "node:path";
-import { ABTestSchema, FsStore, runTest, type TestState } from "../lib/mod.ts";
+import { FsStore, runTest, type TestState } from "../lib/mod.ts";
+import { NO_RETRY_DELAY, simulatedTest } from "./_workload.ts";
 import { selfRss } from "./_process.ts";
 
 /** Share of the run at which memory is sampled. */
@@ -68,24 +69,7 @@ if (import.meta.main) {
     throw new RangeError(`Invalid --concurrency ${values.concurrency}`);
   }
 
-  // 2 prompts x 2 simulated models x calls/4 cases, answering without sleeping.
-  const test = ABTestSchema.parse({
-    id: "bench-long-run",
-    name: "long run memory",
-    concurrency,
-    variants: [
-      { id: "short", template: "Answer briefly: {{question}}" },
-      { id: "steps", template: "Think step by step, then answer: {{question}}" },
-    ],
-    models: [
-      { id: "mini", model: "gpt-4o-mini", profile: { time_scale: 0, error_rate: 0.01 } },
-      { id: "nano", model: "gpt-4.1-nano", profile: { time_scale: 0, error_rate: 0.01 } },
-    ],
-    cases: Array.from(
-      { length: calls / 4 },
-      (_, i) => ({ id: `c${i}`, vars: { question: `question number ${i}` } }),
-    ),
-  });
+  const test = simulatedTest("bench-long-run", calls / 4, concurrency);
   const state: TestState = {
     test_id: test.id,
     status: "running",
@@ -101,8 +85,7 @@ if (import.meta.main) {
     const startedAt = performance.now();
     const summary = await runTest(test, {
       store,
-      // Retries of simulated 429s and 5xx would otherwise wait real seconds.
-      retry: { baseDelayMs: 0, maxDelayMs: 0, maxRetryAfterMs: 0 },
+      retry: NO_RETRY_DELAY,
       onProgress: (progress) => {
         const checkpoint = CHECKPOINTS[next];
         if (checkpoint === undefined || progress.done < checkpoint * progress.total) return;

@@ -9,7 +9,8 @@
  */
 import { join } from "node:path";
 import { chromium } from "playwright-core";
-import { ABTestSchema, Controller, FsStore, runTest } from "../lib/mod.ts";
+import { Controller, FsStore, runTest } from "../lib/mod.ts";
+import { NO_RETRY_DELAY, simulatedTest } from "./_workload.ts";
 import { median, REPO, runProcess, startServerProcess } from "./_process.ts";
 
 /** Debian's Chromium; playwright-core downloads no browser of its own here. */
@@ -47,23 +48,7 @@ export interface SiteFigures {
 
 /** Creates a completed test with `results` simulated results in `runsDir` and returns its id. */
 async function createTest(runsDir: string, results: number): Promise<string> {
-  const test = ABTestSchema.parse({
-    id: "bench-site",
-    name: "site benchmark",
-    concurrency: 256,
-    variants: [
-      { id: "short", template: "Answer briefly: {{question}}" },
-      { id: "steps", template: "Think step by step, then answer: {{question}}" },
-    ],
-    models: [
-      { id: "mini", model: "gpt-4o-mini", profile: { time_scale: 0, error_rate: 0.01 } },
-      { id: "nano", model: "gpt-4.1-nano", profile: { time_scale: 0, error_rate: 0.01 } },
-    ],
-    cases: Array.from(
-      { length: Math.ceil(results / 4) },
-      (_, i) => ({ id: `c${i}`, vars: { question: `question number ${i}` } }),
-    ),
-  });
+  const test = simulatedTest("bench-site", Math.ceil(results / 4), 256);
   const store = new FsStore({ root: runsDir });
   try {
     const controller = new Controller({ store });
@@ -71,7 +56,7 @@ async function createTest(runsDir: string, results: number): Promise<string> {
     await controller.start(test.id);
     await runTest(test, {
       store,
-      retry: { baseDelayMs: 0, maxDelayMs: 0, maxRetryAfterMs: 0 },
+      retry: NO_RETRY_DELAY,
     });
     await controller.complete(test.id);
   } finally {

@@ -10,7 +10,7 @@ export const NO_RETRY_DELAY = { baseDelayMs: 0, maxDelayMs: 0, maxRetryAfterMs: 
 
 /**
  * Builds a test of 2 prompts x 2 simulated models x `cases` cases. The
- * models answer without sleeping (time scale 0) and fail 1% of calls.
+ * models respond without sleeping (time scale 0) and fail 1% of calls.
  */
 export function simulatedTest(id: string, cases: number, concurrency: number): ABTest {
   return ABTestSchema.parse({

@@ -110,6 +110,11 @@ Deno.test({
         await watched.page.locator("table.ablab-index").waitFor({ timeout: PAGE_TIMEOUT_MS });
         const rows = await watched.page.locator("table.ablab-index tbody tr").count();
         assert.equal(rows, 3);
+        assert.match(
+          await watched.page.locator("table.ablab-index").innerText(),
+          /Hostile <script>/,
+        );
+        await assertNoScriptRan(watched, "index");
         await screenshot(watched.page, "index");
         await watched.page.getByRole("link", { name: "Support reply tone" }).click();
         await watched.page.waitForURL(/tests\/site-demo\/index\.html$/);
@@ -347,6 +352,9 @@ Deno.test({
         await page.locator(".ablab-badge:text-is('completed')").waitFor({
           timeout: PAGE_TIMEOUT_MS,
         });
+        const kpis = await page.locator(".ablab-kpis").innerText();
+        assert.match(kpis, /Latency p50\s+\d+ ms/);
+        assert.match(kpis, /live: range of the per-arm values/);
         await screenshot(page, "live");
         assertClean(watched, "live");
         await closePage(watched);

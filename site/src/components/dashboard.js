@@ -98,6 +98,33 @@ function card(label, value, detail) {
   return element;
 }
 
+/** Sample sizes below which a pooled percentile is flagged as rough. */
+const ROUGH_BELOW = { p50: 0, p95: 20, p99: 100 };
+
+/**
+ * Returns a latency card's value and detail. Pooled percentiles need every
+ * latency, which only the build has, so a live dashboard shows the range of
+ * the per-arm values instead.
+ */
+function latencyCard(data, key, label) {
+  if (!data.live) {
+    const n = data.latency.n;
+    const detail = label === "p50"
+      ? `n = ${formatCount(n)} successful calls`
+      : n < ROUGH_BELOW[label]
+      ? `fewer than ${ROUGH_BELOW[label]} values: rough`
+      : "";
+    return [formatMs(data.latency[`${label}_ms`]), detail];
+  }
+
+  const values = data.arms.map((arm) => arm[key]).filter(isNumber);
+  if (values.length === 0) return [formatMs(null), "live: no successful call yet"];
+  const low = Math.min(...values);
+  const high = Math.max(...values);
+  const value = low === high ? formatMs(low) : `${formatMs(low)} – ${formatMs(high)}`;
+  return [value, "live: range of the per-arm values"];
+}
+
 /** Builds the KPI cards: calls, error rate, cost, cost per 1,000 calls, latency and tokens. */
 export function kpiCards(data) {
   const t = totals(data.arms);
@@ -123,21 +150,9 @@ export function kpiCards(data) {
       formatUsd(t.cost_per_1k_calls_usd),
       "mean over calls with a known cost",
     ),
-    card(
-      "Latency p50",
-      formatMs(data.latency.p50_ms),
-      `n = ${formatCount(data.latency.n)} successful calls`,
-    ),
-    card(
-      "Latency p95",
-      formatMs(data.latency.p95_ms),
-      data.latency.n < 20 ? "fewer than 20 values: rough" : "",
-    ),
-    card(
-      "Latency p99",
-      formatMs(data.latency.p99_ms),
-      data.latency.n < 100 ? "fewer than 100 values: rough" : "",
-    ),
+    card("Latency p50", ...latencyCard(data, "latency_p50_ms", "p50")),
+    card("Latency p95", ...latencyCard(data, "latency_p95_ms", "p95")),
+    card("Latency p99", ...latencyCard(data, "latency_p99_ms", "p99")),
     card(
       "Tokens",
       formatCount(t.total_tokens),

@@ -65,6 +65,7 @@ export async function* liveDashboard(built) {
       }
       data = {
         ...data,
+        live: true,
         arms,
         planned_calls: progress.planned_calls ?? data.planned_calls,
         state: { ...data.state, status: progress.status },
@@ -87,7 +88,7 @@ function liveMessage(progress) {
   const rate = run && run.elapsedMs > 0
     ? ` · ${(run.done / (run.elapsedMs / 1000)).toFixed(1)} calls/s`
     : "";
-  return `Live from the server at ${time} UTC: ${progress.status}, ${progress.stored_calls} of ${progress.planned_calls} calls stored, ${progress.error_calls} errors${rate}. Latency percentiles and the histogram are as built.`;
+  return `Live from the server at ${time} UTC: ${progress.status}, ${progress.stored_calls} of ${progress.planned_calls} calls stored, ${progress.error_calls} errors${rate}. Pooled latency percentiles, the histogram and the traffic split check are as built.`;
 }
 
 /** Fetches fresh per-arm metrics; undefined when the server cannot compute them now. */

@@ -39,6 +39,7 @@ export default {
   ],
   dynamicPaths: listTestPaths,
   style: "style.css",
+  pager: false,
   footer: "Built by ablab with Observable Framework.",
   search: false,
 };

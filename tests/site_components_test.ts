@@ -82,6 +82,19 @@ Deno.test("experimentFromForm() keeps ${NAME} for run time", async () => {
   assert.equal(test.models[0]!.base_url, "http://placeholder.invalid/LOCAL_URL");
 });
 
+Deno.test("experimentFromForm() writes rpm, stream and the judge", async () => {
+  const state = defaultFormState();
+  state.models[0]!.rpm = "60";
+  state.models[0]!.stream = true;
+  state.judge_model = "gpt-4o-mini";
+  const test = await parseForm(state);
+  assert.equal(test.models[0]!.rpm, 60);
+  assert.equal(test.models[0]!.stream, true);
+  assert.equal(test.judge?.model, "gpt-4o-mini");
+  state.judge_model = "no-such-model";
+  await assert.rejects(() => parseForm(state), /judge/);
+});
+
 Deno.test("formNumber() reads blanks, numbers and text", () => {
   assert.equal(formNumber(""), undefined);
   assert.equal(formNumber("  "), undefined);

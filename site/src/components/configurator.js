@@ -117,6 +117,8 @@ export function configurator(rules, options = {}) {
           max_tokens: "",
           base_url: "",
           api_key_env: "",
+          rpm: "",
+          stream: false,
         }),
         render,
         validate,
@@ -171,6 +173,21 @@ function input(label, target, key, onChange, attributes = {}) {
     onChange();
   });
   wrapper.append(textElement("span", label), field);
+  return wrapper;
+}
+
+function checkbox(label, target, key, onChange, name) {
+  const wrapper = document.createElement("label");
+  wrapper.className = "ablab-field ablab-checkbox";
+  const field = document.createElement("input");
+  field.type = "checkbox";
+  field.name = name;
+  field.checked = Boolean(target[key]);
+  field.addEventListener("change", () => {
+    target[key] = field.checked;
+    onChange();
+  });
+  wrapper.append(field, ` ${label}`);
   return wrapper;
 }
 
@@ -264,6 +281,18 @@ function modelFields(model, index, onChange) {
       name: `model-${index}-api_key_env`,
       placeholder: "for example OPENAI_API_KEY",
     }),
+    input("Requests per minute", model, "rpm", onChange, {
+      name: `model-${index}-rpm`,
+      inputMode: "numeric",
+      placeholder: "no limit",
+    }),
+    checkbox(
+      "Stream the output (records time to first token)",
+      model,
+      "stream",
+      onChange,
+      `model-${index}-stream`,
+    ),
   ];
 }
 
@@ -335,5 +364,13 @@ function datasetFields(state, onChange) {
         rows: 3,
       },
     ),
+    input("LLM judge: id of a model above (blank for none)", state, "judge_model", onChange, {
+      name: "judge-model",
+    }),
+    input("Judge rubric", state, "judge_rubric", onChange, {
+      multiline: true,
+      rows: 2,
+      name: "judge-rubric",
+    }),
   );
 }

@@ -38,6 +38,8 @@ export function defaultFormState() {
         max_tokens: "",
         base_url: "",
         api_key_env: "",
+        rpm: "",
+        stream: false,
       },
     ],
     mode: "factorial",
@@ -51,6 +53,9 @@ export function defaultFormState() {
     ].join("\n"),
     /** One dimension per line, as `id` or `id: description`. */
     dimensions: "helpfulness: Does the reply solve the problem?\ntone",
+    /** Id of a model from the list that judges pairs; blank for no judge. */
+    judge_model: "",
+    judge_rubric: "Prefer the reply that solves the customer's problem correctly and politely.",
   };
 }
 
@@ -144,6 +149,8 @@ export function experimentFromForm(state, parseCsv) {
     setNumber(out, "max_tokens", model.max_tokens);
     setText(out, "base_url", model.base_url);
     setText(out, "api_key_env", model.api_key_env);
+    setNumber(out, "rpm", model.rpm);
+    if (model.stream) out.stream = true;
     return out;
   });
 
@@ -161,6 +168,8 @@ export function experimentFromForm(state, parseCsv) {
   file.dataset = { cases: casesFromCsv(state.dataset_csv, parseCsv) };
   const dimensions = dimensionsFromText(state.dimensions);
   if (dimensions.length > 0) file.rating_dimensions = dimensions;
+  const judge = String(state.judge_model ?? "").trim();
+  if (judge !== "") file.judge = { model: judge, rubric: state.judge_rubric };
   return file;
 }
 

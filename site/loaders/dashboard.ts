@@ -11,6 +11,7 @@ import {
   type AggregateMetrics,
   checkSampleRatio,
   type ComparisonPair,
+  DEFAULT_RANKING_RESAMPLES,
   listArms,
   type Rating,
   ratingStatistics,
@@ -27,9 +28,6 @@ import {
   overallLatency,
 } from "./latency.ts";
 import { plannedCalls } from "./tests_index.ts";
-
-/** Bootstrap resamples for the ranking intervals; the report's default, so both agree. */
-const RANKING_RESAMPLES = 1_000;
 
 /** The test definition as the dashboard shows it; prompts and cases stay out. */
 export interface TestSummary {
@@ -166,7 +164,8 @@ function ratingsView(
   const stats = ratingStatistics(pairs, ratings, {
     arms: listArms(test).map((arm) => arm.id),
     seed: test.seed,
-    resamples: RANKING_RESAMPLES,
+    // The report uses the same seed and resamples by default, so both show the same intervals.
+    resamples: DEFAULT_RANKING_RESAMPLES,
   });
 
   const dimensions = stats.dimensions.map((dimension): DimensionView => ({

@@ -18,18 +18,25 @@ export const DEMO_EXPERIMENT = fileURLToPath(
 
 const USAGE = `Usage: ablab demo [--out DIR] [--json]
 
-Runs examples/support-tone.yaml on the simulated provider (no API key, no network)
-and prints where the results and the report are.
+Runs examples/support-tone.yaml on the simulated provider (no API key, no network),
+builds comparison pairs of its arms, rates them with the example's LLM judge (also
+simulated, so its verdicts come from the seed, not from reading the replies), writes
+the report with win rates, the ranking and the winner analysis, and prints where the
+results and the report are.
 
 Options:
   --out DIR  folder for runs (default ${DEFAULT_OUT_DIR})
   --json     print one JSON summary on stdout and nothing else there`;
 
-/** Sends every model of a test to the simulated provider. */
+/** Sends every model of a test, the judge's included, to the simulated provider. */
 export function simulateEveryModel(test: ABTest): ABTest {
+  const judge = test.judge;
   return {
     ...test,
     models: test.models.map((model) => ({ ...model, provider: "simulated" as const })),
+    ...(judge === undefined || typeof judge.model === "string"
+      ? {}
+      : { judge: { ...judge, model: { ...judge.model, provider: "simulated" as const } } }),
   };
 }
 
@@ -52,6 +59,8 @@ export const demoCommand: Command = {
         dryRun: false,
         json: values.json,
         retryErrors: false,
+        judge: true,
+        pauseOnErrors: false,
       },
       context,
       { prepare: simulateEveryModel },

@@ -1,5 +1,5 @@
 /**
- * The `ablab` command line: `run`, `demo`, `report`, `list` and `serve`.
+ * The `ablab` command line: `run`, `demo`, `compare`, `report`, `list` and `serve`.
  *
  * Exit codes: 0 done, 1 the run failed or stopped before it finished, 2
  * invalid input. An error prints one line on stderr; `--debug` adds the stack.
@@ -13,6 +13,7 @@ import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from "./errors.ts";
 import { runCommand } from "./run.ts";
 import { demoCommand } from "./demo.ts";
 import { reportCommand } from "./report.ts";
+import { compareCommand } from "./compare.ts";
 import { listCommand } from "./list.ts";
 import { serveCommand } from "../server/serve_command.ts";
 
@@ -20,6 +21,7 @@ import { serveCommand } from "../server/serve_command.ts";
 export const COMMANDS: Record<string, Command> = {
   run: runCommand,
   demo: demoCommand,
+  compare: compareCommand,
   report: reportCommand,
   list: listCommand,
   serve: serveCommand,

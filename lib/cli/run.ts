@@ -33,6 +33,8 @@ import { keysOutsideShard } from "./shard.ts";
 import { getStoredTest } from "./stored_test.ts";
 import { installStopSignals } from "./stop_signals.ts";
 import { makeTestId } from "./test_id.ts";
+import { resumeCommand } from "./hints.ts";
+import { type CompareJsonSummary, compareStoredTest } from "./compare.ts";
 
 /** Options for `executeRun` beyond the flags. */
 export interface ExecuteRunOptions {
@@ -259,8 +261,25 @@ async function runPrepared(prepared: PreparedRun, run: RunContext): Promise<numb
   );
   const state = await settle(test, summary, prepared, run, stops.received() !== undefined);
 
-  // The report covers every stored result, also of a paused test.
-  const paths = await writeRunReport(store, test.id, { logger, outDir: request.out });
+  // The report covers every stored result, also of a paused test. With
+  // --judge, compare rewrites it after adding the pairs and ratings.
+  let paths = await writeRunReport(store, test.id, { logger, outDir: request.out });
+  let compare: CompareJsonSummary | null = null;
+  if (request.judge && state.status === "completed") {
+    const outcome = await compareStoredTest(
+      test,
+      store,
+      { out: request.out, judge: true },
+      context,
+    );
+    compare = outcome.summary;
+    paths = outcome.paths;
+  } else if (request.judge) {
+    logger.warn(
+      `judge ${test.id} -> skipped: the test is ${state.status}; run \`ablab compare ${test.id}\` ` +
+        "once it completes",
+    );
+  }
 
   const results = join(request.out, test.id, "results");
   if (request.json) {
@@ -281,10 +300,19 @@ async function runPrepared(prepared: PreparedRun, run: RunContext): Promise<numb
       results_dir: results,
       report_json: paths?.json ?? null,
       report_md: paths?.markdown ?? null,
+      compare,
     };
     io.stdout(`${JSON.stringify(json, null, 2)}\n`);
   } else {
     io.stdout(`results ${results}/\n`);
+    if (compare !== null) {
+      const judge = compare.judge;
+      io.stdout(
+        `pairs   ${compare.comparisons} (${compare.created} new), ` +
+          (judge === null ? "no judge ran\n" : `${judge.rater_id} rated ${judge.judged} new pairs` +
+            `${judge.simulated ? " (simulated judge)" : ""}\n`),
+      );
+    }
     if (paths !== undefined) io.stdout(`report  ${paths.markdown}\n        ${paths.json}\n`);
   }
   return state.status === "completed" && paths !== undefined ? EXIT_OK : EXIT_FAILED;
@@ -302,21 +330,39 @@ async function settle(
   const { logger } = context;
 
   // A signal that arrives after the last call leaves nothing to resume.
-  if (summary.done >= summary.total) return await controller.complete(test.id);
+  if (summary.done >= summary.total) {
+    if (summary.errors === 0) return await controller.complete(test.id);
+    if (run.request.pauseOnErrors) {
+      logger.warn(
+        `${summary.errors} of ${summary.total} calls ended in an error; the test is paused ` +
+          `so they can be retried with \`${
+            resumeCommand(test.id, run.request, ["--retry-errors"])
+          }\``,
+      );
+      return await controller.pause(test.id, { reason: "errors" });
+    }
+    // Completed is final, so these errors can only be retried by a new run.
+    logger.warn(
+      `${summary.errors} of ${summary.total} calls ended in an error and are stored as errors; ` +
+        "the test is completed, which is final, so retrying them needs a new run " +
+        "(or run with --pause-on-errors to pause instead and retry with --resume --retry-errors)",
+    );
+    return await controller.complete(test.id);
+  }
   if (summary.budgetReached) {
     const limit = run.request.maxCostUsd ?? test.max_cost_usd;
     logger.warn(
       `budget reached: this run spent ${formatUsd(summary.costUsd)} of the ` +
         `${formatUsd(prepared.budgetUsd ?? 0)} left (max ${formatUsd(limit ?? 0)}); ` +
         `${summary.total - summary.done} calls were not made. Continue with ` +
-        `\`ablab run --resume ${test.id} --max-cost-usd <higher total>\``,
+        `\`${resumeCommand(test.id, run.request, ["--max-cost-usd", "<higher total>"])}\``,
     );
     return await controller.pause(test.id, { reason: "budget reached" });
   }
   if (interrupted || summary.interrupted) {
     logger.warn(
       `interrupted: ${summary.done}/${summary.total} calls made; continue with ` +
-        `\`ablab run --resume ${test.id}\``,
+        `\`${resumeCommand(test.id, run.request)}\``,
     );
     return await controller.pause(test.id, { reason: "interrupted" });
   }
@@ -324,13 +370,13 @@ async function settle(
     const models = summary.stoppedModels.join(", ");
     logger.error(
       `calls to ${models} stopped after an error no retry can fix (see above); fix it, then ` +
-        `continue with \`ablab run --resume ${test.id}\``,
+        `continue with \`${resumeCommand(test.id, run.request)}\``,
     );
     return await controller.pause(test.id, { reason: `models stopped: ${models}` });
   }
   logger.error(
     `${summary.total - summary.done} calls were not made; continue with ` +
-      `\`ablab run --resume ${test.id}\``,
+      `\`${resumeCommand(test.id, run.request)}\``,
   );
   return await controller.pause(test.id, { reason: "incomplete" });
 }

@@ -7,6 +7,7 @@ import { DEFAULT_RUNS_DIR as DEFAULT_OUT_DIR, type TestState } from "../mod.ts";
 import { parseCommandArgs, parseIntegerFlag, parseShard, type Shard } from "./args.ts";
 import { UsageError } from "./errors.ts";
 import { isValidTestId } from "./test_id.ts";
+import type { CompareJsonSummary } from "./compare.ts";
 
 export const RUN_USAGE = `Usage: ablab run FILE [options]
        ablab run --resume TEST_ID [options]
@@ -26,6 +27,10 @@ Options:
   --retry-errors      with --resume: also rerun the calls stored as errors
                       (calls stored as successes are never made again)
   --shard i/n         run only shard i of n (cases split by hash of their id)
+  --pause-on-errors   when calls end in errors, pause the test instead of completing it,
+                      so \`--resume TEST_ID --retry-errors\` can retry them (completed is final)
+  --judge             after a completed run, build comparison pairs and run the
+                      test's LLM judge, then rewrite the report (as \`ablab compare\`)
   --debug             print debug lines and full stack traces`;
 
 const RUN_OPTIONS = {
@@ -39,6 +44,8 @@ const RUN_OPTIONS = {
   resume: { type: "string" },
   "retry-errors": { type: "boolean", default: false },
   shard: { type: "string" },
+  judge: { type: "boolean", default: false },
+  "pause-on-errors": { type: "boolean", default: false },
 } as const;
 
 /** Maximum concurrency the flag accepts, the same bound as the experiment file's `concurrency`. */
@@ -59,6 +66,10 @@ export interface RunRequest {
   json: boolean;
   retryErrors: boolean;
   shard?: Shard;
+  /** Build pairs and run the judge after a completed run. */
+  judge: boolean;
+  /** Pause instead of complete when calls ended in errors, so --retry-errors can rerun them. */
+  pauseOnErrors: boolean;
 }
 
 /** The JSON object `--json` prints at the end of a run. */
@@ -81,6 +92,8 @@ export interface RunJsonSummary {
   results_dir: string;
   report_json: string | null;
   report_md: string | null;
+  /** Pairs and judge outcome with `--judge`, or null without it or when the run did not complete. */
+  compare: CompareJsonSummary | null;
 }
 
 /** Parses and checks the flags of `run` without touching the file system. */
@@ -139,6 +152,8 @@ export function parseRunArgs(args: string[]): RunRequest {
     json: values.json,
     retryErrors: values["retry-errors"],
     ...(shard === undefined ? {} : { shard }),
+    judge: values.judge,
+    pauseOnErrors: values["pause-on-errors"],
   };
 }
 

@@ -172,6 +172,15 @@ Deno.test({
           p.id === rating.comparison_id
         )!;
         assert.ok(text.includes(`A was ${pair.arm_a}, B was ${pair.arm_b}`), text);
+        assert.match(await page.locator(".ablab-progress").innerText(), /^1 rated in this session/);
+
+        // The next pair comes from the server's queue for this rater.
+        await page.keyboard.press("n");
+        await page.locator(".ablab-revealed").waitFor({
+          state: "detached",
+          timeout: PAGE_TIMEOUT_MS,
+        });
+        await page.locator('button[name="submit"]:disabled').waitFor({ timeout: PAGE_TIMEOUT_MS });
         assertClean(watched, "compare");
         await closePage(watched);
       });

@@ -87,11 +87,15 @@ export function ratingForm(testId) {
       stage.replaceChildren(noPairsLeft(testId, loadNext));
       return;
     }
-    progress.textContent = `${rated} rated in this session · ${next.remaining} left in your queue`;
-    showPair(next.pair, raterId);
+    showProgress(next.remaining);
+    showPair(next.pair, raterId, next.remaining);
   }
 
-  function showPair(pair, raterId) {
+  function showProgress(remaining) {
+    progress.textContent = `${rated} rated in this session · ${remaining} left in your queue`;
+  }
+
+  function showPair(pair, raterId, remaining) {
     const choices = {};
     const dimensions = pair.dimensions.map((d) => d.id);
     let active = 0;
@@ -191,6 +195,8 @@ export function ratingForm(testId) {
           { body },
         );
         rated++;
+        showProgress(Math.max(0, remaining - 1));
+        message.textContent = "";
         reveal(stored.revealed);
       } catch (error) {
         message.textContent = error instanceof ApiError

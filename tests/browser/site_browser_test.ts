@@ -30,7 +30,7 @@ import { serveStatic } from "./static_server.ts";
 const skip = browserSkipReason();
 if (skip !== undefined) console.warn(`Skipping the browser tests: ${skip}.`);
 
-/** Upper bound for one page to settle; DuckDB-Wasm compiles 34 MB of WebAssembly. */
+/** Upper bound for one page to settle; DuckDB-Wasm 1.32 compiles 34 MB of WebAssembly. */
 const PAGE_TIMEOUT_MS = 60_000;
 
 /** Asserts a page logged no error and requested nothing off loopback. */
@@ -148,7 +148,7 @@ Deno.test({
         await page.locator(".ablab-verdicts").waitFor({ timeout: PAGE_TIMEOUT_MS });
         await screenshot(page, "compare");
 
-        // Keyboard only: one verdict per dimension, then Enter.
+        // Verdicts by keyboard, one per dimension; Enter on the button submits.
         await page.locator(".ablab-case h3").click();
         await page.keyboard.press("a");
         await page.keyboard.press("t");

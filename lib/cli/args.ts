@@ -25,17 +25,32 @@ export function parseCommandArgs<T extends OptionSpec>(
   options: T,
   usage: string,
 ) {
+  let parsed;
   try {
-    return parseArgs({
+    parsed = parseArgs({
       args,
       options: { ...COMMON_OPTIONS, ...options },
       allowPositionals: true,
       strict: true,
+      tokens: true,
     });
   } catch (error) {
     if (error instanceof TypeError) throw new UsageError(`${error.message}\n${usage}`);
     throw error;
   }
+
+  // parseArgs keeps the last value of a repeated flag and drops the others
+  // without a word. A flag that takes one value must therefore appear once.
+  const seen = new Set<string>();
+  for (const token of parsed.tokens) {
+    if (token.kind !== "option" || options[token.name]?.type !== "string") continue;
+    if (options[token.name]?.multiple === true) continue;
+    if (seen.has(token.name)) {
+      throw new UsageError(`--${token.name} given more than once: pass it once\n${usage}`);
+    }
+    seen.add(token.name);
+  }
+  return { values: parsed.values, positionals: parsed.positionals };
 }
 
 /** Parses an integer flag within `[min, max]`; undefined stays undefined. */

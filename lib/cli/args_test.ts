@@ -69,3 +69,22 @@ Deno.test("onePositional() needs exactly one", () => {
     message: /^unexpected arguments: b/,
   });
 });
+
+Deno.test("parseCommandArgs() rejects a repeated value flag", () => {
+  assert.throws(
+    () => parseCommandArgs(["--out", "a", "--out", "b"], { out: { type: "string" } }, "usage"),
+    (error: unknown) => {
+      assert.ok(error instanceof UsageError);
+      assert.match(error.message, /^--out given more than once/);
+      return true;
+    },
+  );
+});
+
+Deno.test("parseCommandArgs() allows a repeated boolean", () => {
+  const { values } = parseCommandArgs(["--json", "--json"], {
+    json: { type: "boolean" },
+  }, "usage");
+
+  assert.equal(values.json, true);
+});

@@ -3,6 +3,8 @@
  *
  * Exit codes: 0 done, 1 the run failed or stopped before it finished, 2
  * invalid input. An error prints one line on stderr; `--debug` adds the stack.
+ * With `--json` an error also prints `{ "ok": false, "error", "exit_code" }`
+ * on stdout, so a script reading stdout always gets one JSON object.
  *
  * @module
  */
@@ -54,10 +56,13 @@ const encoder = new TextEncoder();
 
 /** Writes to the process's stdout and stderr. */
 export function processIo(): CliIo {
+  const tty = Deno.stderr.isTerminal();
   return {
     stdout: (text) => Deno.stdout.writeSync(encoder.encode(text)),
-    stderr: writeStderr,
-    isTty: Deno.stderr.isTerminal(),
+    // On a terminal, clear the line first so a line written while the progress
+    // bar is drawn replaces the bar instead of being appended to it.
+    stderr: tty ? (line) => writeStderr(`\r\x1b[2K${line}`) : writeStderr,
+    isTty: tty,
   };
 }
 
@@ -69,6 +74,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   const end = argv.indexOf("--");
   const flags = end === -1 ? argv : argv.slice(0, end);
   const debug = flags.includes("--debug");
+  const json = flags.includes("--json");
   const context: CommandContext = { io, debug, logger: consoleLogger({ debug, write: io.stderr }) };
 
   const [name, ...rest] = argv;
@@ -82,7 +88,9 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   }
   const command = COMMANDS[name];
   if (command === undefined) {
-    io.stderr(`error: unknown command "${name}"; run \`ablab --help\` for the list`);
+    const message = `unknown command "${name}"; run \`ablab --help\` for the list`;
+    io.stderr(`error: ${message}`);
+    if (json) printJsonError(message, EXIT_USAGE, io);
     return EXIT_USAGE;
   }
   if (rest.includes("--help") || rest.includes("-h")) {
@@ -93,7 +101,9 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   try {
     return await command.run(rest, context);
   } catch (error) {
-    return reportError(error, context);
+    const code = reportError(error, context);
+    if (json) printJsonError(error instanceof Error ? error.message : String(error), code, io);
+    return code;
   }
 }
 
@@ -104,6 +114,19 @@ function isInputError(error: unknown): boolean {
     error instanceof TestNotFoundError ||
     error instanceof TestExistsError ||
     error instanceof TransitionError;
+}
+
+/** The object `--json` prints on stdout when a command fails. */
+export interface JsonError {
+  ok: false;
+  error: string;
+  exit_code: number;
+}
+
+function printJsonError(message: string, code: number, io: CliIo): void {
+  // Usage errors end with the command's usage text, which belongs on stderr only.
+  const body: JsonError = { ok: false, error: message.split("\nUsage:")[0]!, exit_code: code };
+  io.stdout(`${JSON.stringify(body)}\n`);
 }
 
 function reportError(error: unknown, context: CommandContext): number {

@@ -67,3 +67,30 @@ Deno.test("main() maps an unexpected error to exit 1", async () => {
     COMMANDS.run = original;
   }
 });
+
+Deno.test("main() --json error prints one object", async () => {
+  const io = captureIo();
+
+  const code = await main(["report", "missing-test", "--out", "/nonexistent/ablab", "--json"], io);
+
+  assert.equal(code, 2);
+  const body = JSON.parse(io.out);
+  assert.equal(body.ok, false);
+  assert.equal(body.exit_code, 2);
+  assert.match(body.error, /test "missing-test" not found/);
+  assert.match(io.err.join("\n"), /^error: test "missing-test" not found/);
+});
+
+Deno.test("main() --json usage error omits usage text", async () => {
+  const io = captureIo();
+
+  const code = await main(["run", "x.yaml", "--out", "a", "--out", "b", "--json"], io);
+
+  assert.equal(code, 2);
+  assert.deepEqual(JSON.parse(io.out), {
+    ok: false,
+    error: "--out given more than once: pass it once",
+    exit_code: 2,
+  });
+  assert.match(io.err.join("\n"), /Usage: ablab run FILE/);
+});

@@ -18,31 +18,81 @@ export interface StopSignals {
   dispose(): void;
 }
 
+/** Options for `installStopSignals` and `createStopHandler`. */
+export interface StopSignalOptions {
+  /** Clock in milliseconds. Default `Date.now`. */
+  now?: () => number;
+  /**
+   * A second SIGINT within this many milliseconds of the first counts as the
+   * same signal. Default 1,000: under `deno task`, Ctrl+C reaches the run
+   * twice at once, from the terminal's process group and from the task runner.
+   * SIGTERM has no window, because a terminal does not send it.
+   */
+  repeatWindowMs?: number;
+}
+
+/** The state behind `StopSignals`, driven by `handle` instead of OS listeners. */
+export interface StopHandler {
+  stopSignal: AbortSignal;
+  signal: AbortSignal;
+  received(): Deno.Signal | undefined;
+  /** Processes one delivered signal. */
+  handle(name: Deno.Signal): void;
+}
+
 /** Signals that stop a run; SIGTERM is what `kill` and container runtimes send. */
 const STOP_SIGNALS: Deno.Signal[] = ["SIGINT", "SIGTERM"];
 
-/** Installs SIGINT and SIGTERM listeners that stop a run in two steps. */
-export function installStopSignals(testId: string, logger: Logger): StopSignals {
+const DEFAULT_REPEAT_WINDOW_MS = 1_000;
+
+/**
+ * Creates the two-step stop logic: the first signal aborts `stopSignal`, a
+ * later one aborts `signal`. A second SIGINT inside the repeat window is
+ * logged at debug level and otherwise ignored.
+ */
+export function createStopHandler(
+  testId: string,
+  logger: Logger,
+  options: StopSignalOptions = {},
+): StopHandler {
+  const now = options.now ?? Date.now;
+  const windowMs = options.repeatWindowMs ?? DEFAULT_REPEAT_WINDOW_MS;
   const stop = new AbortController();
   const abort = new AbortController();
   let first: Deno.Signal | undefined;
+  let firstAt = 0;
 
-  const handlers = STOP_SIGNALS.map((name) => {
-    const handler = () => {
-      if (first === undefined) {
-        first = name;
-        logger.warn(
-          `${name} received: finishing the calls in flight of ${testId}; ` +
-            "send it again to abort them",
-        );
-        stop.abort(new DOMException(`${name} received`, "AbortError"));
-        return;
-      }
-      logger.warn(`${name} received again: aborting the calls in flight of ${testId}`);
-      abort.abort(new DOMException(`${name} received twice`, "AbortError"));
-    };
-    return { name, handler };
-  });
+  const handle = (name: Deno.Signal) => {
+    if (first === undefined) {
+      first = name;
+      firstAt = now();
+      logger.warn(
+        `${name} received: finishing the calls in flight of ${testId}; ` +
+          "send it again to abort them",
+      );
+      stop.abort(new DOMException(`${name} received`, "AbortError"));
+      return;
+    }
+    if (abort.signal.aborted) return;
+    if (name === "SIGINT" && first === "SIGINT" && now() - firstAt < windowMs) {
+      logger.debug(`${name} received again within ${windowMs} ms; treated as the same signal`);
+      return;
+    }
+    logger.warn(`${name} received again: aborting the calls in flight of ${testId}`);
+    abort.abort(new DOMException(`${name} received twice`, "AbortError"));
+  };
+
+  return { stopSignal: stop.signal, signal: abort.signal, received: () => first, handle };
+}
+
+/** Installs SIGINT and SIGTERM listeners that stop a run in two steps. */
+export function installStopSignals(
+  testId: string,
+  logger: Logger,
+  options: StopSignalOptions = {},
+): StopSignals {
+  const state = createStopHandler(testId, logger, options);
+  const handlers = STOP_SIGNALS.map((name) => ({ name, handler: () => state.handle(name) }));
 
   const installed = handlers.filter(({ name, handler }) => {
     try {
@@ -55,9 +105,9 @@ export function installStopSignals(testId: string, logger: Logger): StopSignals 
   });
 
   return {
-    stopSignal: stop.signal,
-    signal: abort.signal,
-    received: () => first,
+    stopSignal: state.stopSignal,
+    signal: state.signal,
+    received: state.received,
     dispose() {
       for (const { name, handler } of installed) Deno.removeSignalListener(name, handler);
     },

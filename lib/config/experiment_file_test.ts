@@ -307,3 +307,33 @@ Deno.test("parseExperiment() names the resolved dataset path", async () => {
     error.detail,
   );
 });
+
+Deno.test("parseExperiment() reports a misspelled required field", async () => {
+  const text = minimal().replace("variants:", "varaints:");
+
+  const error = await errorOf(text);
+
+  assert.equal(error.line, 1);
+  assert.equal(error.column, 1);
+  assert.equal(error.path, "varaints");
+  assert.match(error.detail, /^unknown field "varaints" \(did you mean "variants"\?\)/);
+});
+
+Deno.test("parseExperiment() reports a misspelled list item field", async () => {
+  const text = minimal().replace("    template:", "    templat:");
+
+  const error = await errorOf(text);
+
+  assert.equal(error.line, 3);
+  assert.equal(error.column, 5);
+  assert.equal(error.path, "variants[0].templat");
+  assert.match(error.detail, /^unknown field "templat" \(did you mean "template"\?\)/);
+});
+
+Deno.test("parseExperiment() keeps missing field without typo", async () => {
+  const text = minimal().replace("    template: 'Summarize: {{text}}'", "    notes: x");
+
+  const error = await errorOf(text);
+
+  assert.match(error.detail, /^missing required field/);
+});

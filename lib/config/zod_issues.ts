@@ -241,7 +241,57 @@ export function issueToError(
   }
 }
 
-/** Throw the issue of a failed parse that comes first in the file as a {@linkcode ConfigError}. */
+/** An unknown key that is probably a misspelling of a missing required field. */
+interface MisspelledField {
+  /** Path of the mapping that contains both. */
+  parent: readonly PropertyKey[];
+  /** The unknown key as written. */
+  key: string;
+  /** The missing required field it is closest to. */
+  field: string;
+}
+
+/** Maximum edit distance between a missing field and an unknown key that is taken as a typo. */
+const MAX_TYPO_DISTANCE = 2;
+
+/**
+ * Finds a missing required field whose mapping has an unknown key within
+ * `MAX_TYPO_DISTANCE` edits of it, such as `varaints` for `variants`. The
+ * missing field alone would be reported at the mapping's start and hide the typo.
+ */
+function misspelledRequiredField(
+  issues: readonly z.core.$ZodIssue[],
+  data: unknown,
+): MisspelledField | undefined {
+  const samePath = (a: readonly PropertyKey[], b: readonly PropertyKey[]) =>
+    a.length === b.length && a.every((step, index) => step === b[index]);
+
+  for (const issue of issues) {
+    if (issue.code !== "invalid_type" || issue.path.length === 0) continue;
+    if (valueAt(data, issue.path) !== undefined) continue;
+    const parent = issue.path.slice(0, -1);
+    const field = String(issue.path.at(-1));
+
+    let best: { key: string; cost: number } | undefined;
+    for (const other of issues) {
+      if (other.code !== "unrecognized_keys" || !samePath(other.path, parent)) continue;
+      for (const key of other.keys) {
+        const cost = distance(key, field);
+        if (cost <= MAX_TYPO_DISTANCE && (best === undefined || cost < best.cost)) {
+          best = { key, cost };
+        }
+      }
+    }
+    if (best !== undefined) return { parent, key: best.key, field };
+  }
+  return undefined;
+}
+
+/**
+ * Throw the issue of a failed parse that comes first in the file as a
+ * {@linkcode ConfigError}. A missing required field with a misspelled
+ * sibling key is reported at the misspelled key instead.
+ */
 export function throwFirstIssue(
   error: z.ZodError,
   options: {
@@ -251,6 +301,17 @@ export function throwFirstIssue(
     prefix?: readonly PropertyKey[];
   },
 ): never {
+  const misspelled = misspelledRequiredField(error.issues, options.data);
+  if (misspelled !== undefined) {
+    const { parent, key, field } = misspelled;
+    const allowed = allowedFields(schemaAt(options.schema, parent));
+    throw options.source.error(
+      [...(options.prefix ?? []), ...parent, key],
+      `unknown field "${key}" (did you mean "${field}"?); allowed fields: ${allowed.join(", ")}`,
+      { key: true },
+    );
+  }
+
   const errors = error.issues.map((issue) => issueToError(issue, options));
   errors.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
   throw errors[0] ?? options.source.error(options.prefix ?? [], error.message);

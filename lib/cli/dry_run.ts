@@ -4,7 +4,27 @@
  *
  * @module
  */
-import { type ABTest, type CostEstimate, estimateCost, type Logger } from "../mod.ts";
+import {
+  type ABTest,
+  type CostEstimate,
+  DEFAULT_EXPECTED_OUTPUT_TOKENS,
+  estimateCost,
+  expectedOutputTokens,
+  type Logger,
+  type ModelConfig,
+} from "../mod.ts";
+
+/** The rule that sets the output length an estimate assumes for a model. */
+export interface OutputLengthRule {
+  /** Output tokens assumed per call. */
+  tokens: number;
+  /**
+   * `max_tokens` when the model's cap is below the length otherwise assumed,
+   * `profile` when the simulated profile's `output_words` sets it, `default`
+   * for the fixed assumption.
+   */
+  rule: "max_tokens" | "profile" | "default";
+}
 
 /** The plan of a run, as printed and as the `--json` object. */
 export interface DryRunPlan {
@@ -23,6 +43,21 @@ export interface DryRunPlan {
   /** Calls this run would make: the plan minus stored calls and other shards. */
   calls_to_run: number;
   max_cost_usd: number | null;
+  /** Output length rule per arm id, in the order of `estimate.arms`. */
+  output_length: Record<string, OutputLengthRule>;
+}
+
+/** Returns the output length an estimate assumes for a model and the rule that sets it. */
+export function outputLengthRule(
+  model: Pick<ModelConfig, "max_tokens" | "profile">,
+): OutputLengthRule {
+  const tokens = expectedOutputTokens(model);
+  const uncapped = expectedOutputTokens({
+    ...(model.profile === undefined ? {} : { profile: model.profile }),
+  });
+  if (model.max_tokens !== undefined && tokens < uncapped) return { tokens, rule: "max_tokens" };
+  if (model.profile?.output_words !== undefined) return { tokens, rule: "profile" };
+  return { tokens, rule: "default" };
 }
 
 /** Options for `createDryRunPlan`. */
@@ -40,6 +75,12 @@ export function createDryRunPlan(test: ABTest, options: DryRunOptions = {}): Dry
     test,
     options.logger === undefined ? {} : { logger: options.logger },
   );
+  const models = new Map(test.models.map((model) => [model.id, model]));
+  const outputLength: Record<string, OutputLengthRule> = {};
+  for (const arm of estimate.arms) {
+    const model = models.get(arm.model_id);
+    if (model !== undefined) outputLength[arm.arm_id] = outputLengthRule(model);
+  }
   return {
     dry_run: true,
     test_id: test.id,
@@ -53,30 +94,48 @@ export function createDryRunPlan(test: ABTest, options: DryRunOptions = {}): Dry
     estimate,
     calls_to_run: options.callsToRun ?? estimate.calls,
     max_cost_usd: test.max_cost_usd ?? null,
+    output_length: outputLength,
   };
 }
 
 /** Formats a plan as the text `--dry-run` prints. */
 export function formatDryRunPlan(plan: DryRunPlan): string {
   const { estimate } = plan;
-  const header = ["arm", "model", "calls", "prompt tokens", "output tokens", "est. cost"];
+  const header = [
+    "arm",
+    "model",
+    "output length",
+    "calls",
+    "prompt tokens",
+    "output tokens",
+    "est. cost",
+  ];
   const rows = estimate.arms.map((arm) => [
     arm.arm_id,
     arm.model,
+    describeRule(plan.output_length[arm.arm_id]),
     String(arm.calls),
     String(arm.prompt_tokens),
     String(arm.output_tokens),
     arm.cost_usd === null ? "unknown price" : formatUsd(arm.cost_usd),
   ]);
   const unknown = estimate.unpriced_arms.length > 0 ? " + unknown" : "";
-  rows.push(["total", "", String(estimate.calls), "", "", formatUsd(estimate.cost_usd) + unknown]);
+  rows.push([
+    "total",
+    "",
+    "",
+    String(estimate.calls),
+    "",
+    "",
+    formatUsd(estimate.cost_usd) + unknown,
+  ]);
   const widths = header.map((title, column) =>
     Math.max(title.length, ...rows.map((row) => row[column]!.length))
   );
   const line = (cells: string[]) =>
     "  " +
     cells.map((cell, column) =>
-      column >= 2 ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!)
+      column >= 3 ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!)
     ).join("  ").trimEnd();
 
   const lines = [
@@ -94,11 +153,18 @@ export function formatDryRunPlan(plan: DryRunPlan): string {
   }
   lines.push(`  budget: ${budgetLine(plan)}`);
   lines.push(
-    "  estimates count prompt tokens at about 4 characters per token and assume the output",
-    "  length of each model's max_tokens or simulated profile (300 tokens when neither is set)",
+    "  estimates count prompt tokens at about 4 characters per token. Output length per call:",
+    "  the simulated profile's output_words at 1.3 tokens per word (profile), else " +
+      `${DEFAULT_EXPECTED_OUTPUT_TOKENS}`,
+    "  tokens (default), capped by the model's max_tokens (max_tokens)",
     "dry run: nothing was called or written",
   );
   return lines.join("\n") + "\n";
+}
+
+function describeRule(rule: OutputLengthRule | undefined): string {
+  if (rule === undefined) return "";
+  return `${rule.tokens}/call (${rule.rule})`;
 }
 
 function budgetLine(plan: DryRunPlan): string {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { CostEstimate } from "../mod.ts";
-import { type DryRunPlan, formatDryRunPlan, formatUsd } from "./dry_run.ts";
+import { type DryRunPlan, formatDryRunPlan, formatUsd, outputLengthRule } from "./dry_run.ts";
 
 function plan(overrides: Partial<DryRunPlan> = {}): DryRunPlan {
   const estimate: CostEstimate = {
@@ -43,6 +43,10 @@ function plan(overrides: Partial<DryRunPlan> = {}): DryRunPlan {
     estimate,
     calls_to_run: 20,
     max_cost_usd: null,
+    output_length: {
+      "a/m": { tokens: 300, rule: "default" },
+      "b/local": { tokens: 300, rule: "default" },
+    },
     ...overrides,
   };
 }
@@ -52,8 +56,8 @@ Deno.test("formatDryRunPlan() lists arms and total", () => {
 
   assert.match(text, /^plan t1 \(exp\.yaml\)$/m);
   assert.match(text, /factorial mode, 10 cases, 2 arms, 1 repeat, seed 3, concurrency 4/);
-  assert.match(text, /^ {2}a\/m +gpt-4o-mini +10 +500 +3000 +\$0\.0019$/m);
-  assert.match(text, /^ {2}b\/local +llama +10 +520 +3000 +unknown price$/m);
+  assert.match(text, /^ {2}a\/m +gpt-4o-mini +300\/call \(default\) +10 +500 +3000 +\$0\.0019$/m);
+  assert.match(text, /^ {2}b\/local +llama +300\/call \(default\) +10 +520 +3000 +unknown price$/m);
   assert.match(text, /^ {2}total +20 +\$0\.0019 \+ unknown$/m);
   assert.match(text, /budget: none/);
   assert.doesNotMatch(text, /this run makes/);
@@ -81,4 +85,32 @@ Deno.test("formatUsd() picks the precision", () => {
   assert.equal(formatUsd(0.012345), "$0.0123");
   assert.equal(formatUsd(12.345), "$12.35");
   assert.equal(formatUsd(0), "$0.0000");
+});
+
+Deno.test("outputLengthRule() names the rule that applies", () => {
+  assert.deepEqual(outputLengthRule({}), { tokens: 300, rule: "default" });
+  assert.deepEqual(outputLengthRule({ max_tokens: 400 }), { tokens: 300, rule: "default" });
+  assert.deepEqual(outputLengthRule({ max_tokens: 100 }), { tokens: 100, rule: "max_tokens" });
+  assert.deepEqual(
+    outputLengthRule({ profile: { output_words: 100 } } as Parameters<typeof outputLengthRule>[0]),
+    { tokens: 130, rule: "profile" },
+  );
+  assert.deepEqual(
+    outputLengthRule(
+      { max_tokens: 50, profile: { output_words: 100 } } as Parameters<typeof outputLengthRule>[0],
+    ),
+    { tokens: 50, rule: "max_tokens" },
+  );
+});
+
+Deno.test("formatDryRunPlan() shows output length rule", () => {
+  const text = formatDryRunPlan(plan({
+    output_length: {
+      "a/m": { tokens: 100, rule: "max_tokens" },
+      "b/local": { tokens: 300, rule: "default" },
+    },
+  }));
+
+  assert.match(text, /^ {2}a\/m .*100\/call \(max_tokens\)/m);
+  assert.match(text, /^ {2}b\/local .*300\/call \(default\)/m);
 });

@@ -19,7 +19,7 @@ import { ratingRoutes } from "./routes_ratings.ts";
 import { reportRoutes } from "./routes_report.ts";
 import { testRoutes } from "./routes_tests.ts";
 import { RunManager, type TestRunner } from "./runs.ts";
-import { serveSiteFile } from "./static_site.ts";
+import { apiIndexResponse, serveSiteFile } from "./static_site.ts";
 
 /** Options for {@linkcode createApp}. */
 export interface AppOptions {
@@ -98,11 +98,8 @@ export function createApp(options: AppOptions): App {
     tests: new TestCache(options.store),
     reportExtensions: options.reportExtensions ?? defaultReportExtensions(),
   };
-  const router = new Router<ServerContext>().add(
-    ...testRoutes(),
-    ...ratingRoutes(),
-    ...reportRoutes(),
-  );
+  const routes = [...testRoutes(), ...ratingRoutes(), ...reportRoutes()];
+  const router = new Router<ServerContext>().add(...routes);
   const limiter = options.rateLimit === false
     ? undefined
     : new ClientRateLimiter(options.rateLimit ?? { burst: 200, perSecond: 100 });
@@ -141,6 +138,10 @@ export function createApp(options: AppOptions): App {
           csrfToken: () => csrf.issue(),
         });
         if (page !== undefined) return page;
+      }
+      // Without a built site, the root lists the API so a first visit is not a bare 404.
+      if ((request.method === "GET" || request.method === "HEAD") && url.pathname === "/") {
+        return apiIndexResponse(routes, options.siteDir);
       }
       throw new HttpError(404, `no route or file for ${request.method} ${url.pathname}`);
     }

@@ -130,3 +130,37 @@ export function contentSecurityPolicy(html: string): string {
     "frame-ancestors 'none'",
   ].join("; ");
 }
+
+/**
+ * Build the plain-text page `GET /` returns when no built site answers it:
+ * the API routes and how to build the site.
+ *
+ * @param routes Method and path of each API route, in the router's order.
+ * @param siteDir The site folder that was served, or undefined when none was found.
+ */
+export function apiIndexResponse(
+  routes: readonly { method: string; path: string }[],
+  siteDir: string | undefined,
+): Response {
+  const width = Math.max(...routes.map((route) => route.method.length));
+  const lines = [
+    "ablab API server",
+    "",
+    siteDir === undefined
+      ? "No built site is served, so this page lists the API instead."
+      : `The site folder ${siteDir} has no index.html, so this page lists the API instead.`,
+    "Build the site with `deno task site` (it writes site/dist), then restart",
+    "`deno task serve`.",
+    "",
+    "API routes:",
+    ...routes.map((route) => `  ${route.method.padEnd(width)}  ${route.path}`),
+    "",
+    "Write routes (POST) from a browser need the X-CSRF-Token header from",
+    "GET /api/session. Every write needs Authorization: Bearer <token> when the",
+    "server runs with ABLAB_TOKEN set.",
+    "",
+  ];
+  return new Response(lines.join("\n"), {
+    headers: { "content-type": "text/plain; charset=utf-8" },
+  });
+}

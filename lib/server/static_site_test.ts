@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { startTestServer } from "./_testing.ts";
 import { contentSecurityPolicy, resolveSitePath } from "./static_site.ts";
 
 Deno.test("resolveSitePath() keeps paths under the root", () => {
@@ -32,4 +33,26 @@ Deno.test("contentSecurityPolicy() hashes inline scripts only", async () => {
   ));
   assert.equal(hashes[0], `'sha256-${expected}'`);
   assert.match(csp, /object-src 'none'/);
+});
+
+Deno.test("GET / without a site lists the API", async () => {
+  await using server = await startTestServer();
+
+  const response = await fetch(`${server.url}/`);
+  const text = await response.text();
+
+  assert.equal(response.status, 200);
+  assert.match(response.headers.get("content-type") ?? "", /^text\/plain/);
+  assert.match(text, /deno task site/);
+  assert.match(text, /^ {2}POST {2}\/ab-tests\/:id\/compare$/m);
+  assert.match(text, /^ {2}GET {3}\/ab-tests$/m);
+});
+
+Deno.test("GET of another missing path stays 404", async () => {
+  await using server = await startTestServer();
+
+  const response = await fetch(`${server.url}/nope`);
+  await response.body?.cancel();
+
+  assert.equal(response.status, 404);
 });

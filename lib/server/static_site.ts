@@ -132,7 +132,7 @@ export function contentSecurityPolicy(html: string): string {
 }
 
 /**
- * Build the plain-text page `GET /` returns when no built site answers it:
+ * Build the plain-text page `GET /` returns when the built site has no page for it:
  * the API routes and how to build the site.
  *
  * @param routes Method and path of each API route, in the router's order.

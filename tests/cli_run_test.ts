@@ -88,8 +88,8 @@ Deno.test("run --dry-run writes nothing", async () => {
 
     assert.equal(text.code, 0, text.stderr);
     assert.match(text.stdout, /^plan dry /m);
-    assert.match(text.stdout, /^ {2}plain\/sim +gpt-4o-mini +3 /m);
-    assert.match(text.stdout, /^ {2}brief\/sim +gpt-4o-mini +3 /m);
+    assert.match(text.stdout, /^ {2}plain\/sim +gpt-4o-mini +\d+\/call \(\w+\) +3 /m);
+    assert.match(text.stdout, /^ {2}brief\/sim +gpt-4o-mini +\d+\/call \(\w+\) +3 /m);
     assert.match(text.stdout, /^ {2}total +6 +\$\d+\.\d{4}$/m);
     assert.match(text.stdout, /budget: none/);
     assert.match(text.stdout, /nothing was called or written/);
@@ -147,7 +147,10 @@ Deno.test("run pauses when the budget is reached", async () => {
     assert.equal(summary.status, "paused");
     assert.equal(summary.reason, "budget reached");
     assert.ok(summary.done < 40, `made ${summary.done} calls`);
-    assert.match(first.stderr, /budget reached: .*--resume b1 --max-cost-usd/);
+    assert.ok(
+      first.stderr.includes(`deno task run --resume b1 --out ${out} --max-cost-usd <higher total>`),
+      first.stderr,
+    );
 
     const blocked = await runMain([
       "run",

@@ -189,8 +189,8 @@ export async function compareStoredTest(
     if (resolveJudgeModel(test).provider === "simulated") judge = { ...judge, simulated: true };
     if (judge.simulated) {
       logger.warn(
-        `judge ${judge.rater_id} is simulated: its verdicts are derived from the seed, ` +
-          "not from reading the outputs, so its win rates show the pipeline, not quality",
+        `judge ${judge.rater_id} is simulated: it favours the longer output with seeded ` +
+          "noise and does not judge content, so its win rates show the pipeline, not quality",
       );
     }
     if (judge.failed > 0) {

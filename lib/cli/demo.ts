@@ -20,7 +20,7 @@ const USAGE = `Usage: ablab demo [--out DIR] [--json]
 
 Runs examples/support-tone.yaml on the simulated provider (no API key, no network),
 builds comparison pairs of its arms, rates them with the example's LLM judge (also
-simulated, so its verdicts come from the seed, not from reading the replies), writes
+simulated: it favours the longer reply with seeded noise and does not judge content), writes
 the report with win rates, the ranking and the winner analysis, and prints where the
 results and the report are.
 
@@ -42,7 +42,7 @@ export function simulateEveryModel(test: ABTest): ABTest {
 
 /** The `demo` subcommand. */
 export const demoCommand: Command = {
-  summary: "run the support-tone example on the simulated provider",
+  summary: "run the support-tone example on the simulated provider, with judge and report",
   usage: USAGE,
   run(args, context) {
     const { values, positionals } = parseCommandArgs(args, {

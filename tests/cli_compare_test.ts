@@ -116,7 +116,7 @@ Deno.test("compare unknown test exits 2", () =>
     assert.match(result.stderr, /test "missing" not found/);
   }));
 
-Deno.test("budget hint keeps --out", () =>
+Deno.test("budget stop keeps --out in hints", () =>
   withTempDir(async (dir) => {
     const file = await writeSmallExperiment(dir, { cases: 6 });
     const out = join(dir, "out");
@@ -132,12 +132,20 @@ Deno.test("budget hint keeps --out", () =>
       "0.000001",
       "--concurrency",
       "1",
+      "--judge",
     ]);
 
     assert.equal(result.code, 1, result.stderr);
     assert.ok(
       result.stderr.includes(
         `deno task run --resume h1 --out ${out} --max-cost-usd <higher total>`,
+      ),
+      result.stderr,
+    );
+    assert.ok(
+      result.stderr.includes(
+        `judge h1 -> skipped: the test is paused; run ` +
+          `\`deno run -A lib/cli/main.ts compare h1 --out ${out}\` once it completes`,
       ),
       result.stderr,
     );

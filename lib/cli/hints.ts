@@ -32,3 +32,14 @@ export function quoteArg(value: string): string {
   if (/^[\w@%+=:,./-]+$/.test(value)) return value;
   return `'${value.replaceAll("'", `'"'"'`)}'`;
 }
+
+/**
+ * Returns a `deno run -A lib/cli/main.ts compare TEST_ID` command, with
+ * `--out` when it differs from the default. `deno task` has no shortcut for
+ * `compare`, so the hint names the entry point.
+ */
+export function compareCommandHint(testId: string, flags: HintFlags): string {
+  const parts = ["deno run -A lib/cli/main.ts compare", quoteArg(testId)];
+  if (flags.out !== DEFAULT_OUT_DIR) parts.push("--out", quoteArg(flags.out));
+  return parts.join(" ");
+}

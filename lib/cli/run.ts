@@ -33,7 +33,7 @@ import { keysOutsideShard } from "./shard.ts";
 import { getStoredTest } from "./stored_test.ts";
 import { installStopSignals } from "./stop_signals.ts";
 import { makeTestId } from "./test_id.ts";
-import { resumeCommand } from "./hints.ts";
+import { compareCommandHint, resumeCommand } from "./hints.ts";
 import { type CompareJsonSummary, compareStoredTest } from "./compare.ts";
 
 /** Options for `executeRun` beyond the flags. */
@@ -276,8 +276,8 @@ async function runPrepared(prepared: PreparedRun, run: RunContext): Promise<numb
     paths = outcome.paths;
   } else if (request.judge) {
     logger.warn(
-      `judge ${test.id} -> skipped: the test is ${state.status}; run \`ablab compare ${test.id}\` ` +
-        "once it completes",
+      `judge ${test.id} -> skipped: the test is ${state.status}; run ` +
+        `\`${compareCommandHint(test.id, request)}\` once it completes`,
     );
   }
 

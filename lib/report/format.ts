@@ -11,15 +11,29 @@ export function formatMs(value: number | null): string {
 }
 
 /**
- * Format US dollars: cents for amounts of at least $1, three significant
- * digits below that (LLM calls often cost fractions of a cent).
+ * Format US dollars in fixed notation: cents for amounts of at least $1,
+ * otherwise at least four decimals and three significant digits, because LLM
+ * calls often cost fractions of a cent ($0.0123, $0.000000705).
  */
 export function formatUsd(value: number | null): string {
   if (value === null) return "—";
   if (value === 0) return "$0";
-  if (Math.abs(value) >= 1) return `$${value.toFixed(2)}`;
-  return `$${value.toPrecision(3)}`;
+  const sign = value < 0 ? "-" : "";
+  const size = Math.abs(value);
+  if (size >= 1) return `${sign}$${size.toFixed(2)}`;
+  if (size < 10 ** -MAX_USD_DECIMALS) return `${sign}<$${(10 ** -MAX_USD_DECIMALS).toFixed(12)}`;
+  const decimals = Math.min(
+    MAX_USD_DECIMALS,
+    Math.max(4, SIGNIFICANT_USD_DIGITS - 1 - Math.floor(Math.log10(size))),
+  );
+  return `${sign}$${size.toFixed(decimals)}`;
 }
+
+/** Significant digits shown for amounts below $1. */
+const SIGNIFICANT_USD_DIGITS = 3;
+
+/** Decimals at most: 12 reach $0.000000000001, far below any per-call price. */
+const MAX_USD_DECIMALS = 12;
 
 /** Format a count with thousands separators. */
 export function formatCount(value: number): string {

@@ -1,0 +1,22 @@
+import assert from "node:assert/strict";
+import { formatUsd } from "./format.ts";
+
+Deno.test("formatUsd() uses fixed notation for tiny amounts", () => {
+  assert.equal(formatUsd(7.05e-7), "$0.000000705");
+  assert.equal(formatUsd(0.0000018), "$0.00000180");
+  assert.equal(formatUsd(0.000001), "$0.00000100");
+  assert.equal(formatUsd(1e-15), "<$0.000000000001");
+});
+
+Deno.test("formatUsd() keeps four decimals below $1", () => {
+  assert.equal(formatUsd(0.0123), "$0.0123");
+  assert.equal(formatUsd(0.5), "$0.5000");
+  assert.equal(formatUsd(0.0004), "$0.000400");
+});
+
+Deno.test("formatUsd() shows cents from $1", () => {
+  assert.equal(formatUsd(1.234), "$1.23");
+  assert.equal(formatUsd(0), "$0");
+  assert.equal(formatUsd(-0.0004), "-$0.000400");
+  assert.equal(formatUsd(null), "—");
+});

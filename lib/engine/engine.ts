@@ -17,6 +17,7 @@ import { createPlan, type PlannedCall, renderMessages } from "./plan.ts";
 import { errorRow, successRow } from "./result_row.ts";
 import { RateLimiter } from "./rate_limit.ts";
 import type { ResponseCache } from "./cache.ts";
+import { estimateCost } from "./estimate.ts";
 import {
   type AttemptLimiter,
   callWithRetry,
@@ -102,7 +103,9 @@ export interface RunOptions {
   /**
    * Stop making calls when this run's cost reaches this many USD. Default
    * `test.max_cost_usd`. Costs stored by earlier runs do not count, so pass
-   * the remaining budget when resuming.
+   * the remaining budget when resuming. A call starts only while the spent
+   * cost plus the expected cost of the calls in flight is below the budget,
+   * so at most the calls in flight when it is crossed finish above it.
    */
   maxCostUsd?: number;
   /** Admission control before every attempt. Default a `RateLimiter` per run. */
@@ -201,6 +204,35 @@ export async function runTest(test: ABTest, options: RunOptions): Promise<RunSum
   for (const call of plan.calls()) if (wanted(call.key)) total++;
 
   const state = new RunState(total, performance.now());
+  const expectedCost = maxCostUsd === undefined
+    ? undefined
+    : new ExpectedCost(estimatePerCall(test, priceBook));
+  /**
+   * Waits until a call may start under the budget and returns false when the
+   * spent cost has reached it. While spent plus the expected cost of the
+   * calls in flight is at or above the budget, the call waits for one of
+   * them to finish, because their real cost may be lower than expected.
+   */
+  const withinBudget = async (): Promise<boolean> => {
+    if (maxCostUsd === undefined || expectedCost === undefined) return true;
+    while (
+      state.costUsd < maxCostUsd && expectedCost.running > 0 &&
+      state.costUsd + expectedCost.inFlight >= maxCostUsd && !stopRequested()
+    ) {
+      await expectedCost.nextRelease();
+    }
+    if (state.costUsd < maxCostUsd) return true;
+    if (!state.budgetReached) {
+      state.budgetReached = true;
+      logger.warn("cost budget reached: no new calls", {
+        test_id: test.id,
+        cost_usd: state.costUsd,
+        in_flight_expected_usd: expectedCost.inFlight,
+        max_cost_usd: maxCostUsd,
+      });
+    }
+    return false;
+  };
   const hard = new AbortController();
   const onAbort = () => hard.abort(options.signal?.reason);
   if (options.signal?.aborted) onAbort();
@@ -219,10 +251,22 @@ export async function runTest(test: ABTest, options: RunOptions): Promise<RunSum
 
   // One finished call: call the provider, price it, write the row.
   const execute = async (call: PlannedCall): Promise<void> => {
-    // A call still queued in p-limit when the run stops is not made at all.
+    // A call still queued in p-limit when the run stops, or when the budget
+    // is reached, is not made at all. The last check and the reservation of
+    // the call's expected cost run without an await between them.
     const model = call.arm.model;
+    if (!(await withinBudget())) return;
     if (stopRequested() || failure !== undefined || state.stoppedModels.has(model.id)) return;
+    const reserved = expectedCost?.reserve(call.arm.id) ?? 0;
+    try {
+      await makeCall(call);
+    } finally {
+      expectedCost?.release(reserved);
+    }
+  };
 
+  const makeCall = async (call: PlannedCall): Promise<void> => {
+    const model = call.arm.model;
     const startedAt = new Date();
     let row: TestResult;
     try {
@@ -266,6 +310,7 @@ export async function runTest(test: ABTest, options: RunOptions): Promise<RunSum
 
     await sink.write(row);
     state.record(row);
+    expectedCost?.observe(call.arm.id, row.cost_usd);
     progress();
   };
 
@@ -280,15 +325,7 @@ export async function runTest(test: ABTest, options: RunOptions): Promise<RunSum
         state.interrupted = failure === undefined;
         break;
       }
-      if (maxCostUsd !== undefined && state.committedCost() >= maxCostUsd) {
-        state.budgetReached = true;
-        logger.warn("cost budget reached: no new calls", {
-          test_id: test.id,
-          cost_usd: state.costUsd,
-          max_cost_usd: maxCostUsd,
-        });
-        break;
-      }
+      if (state.budgetReached) break;
       if (state.stoppedModels.has(call.arm.model.id)) continue;
 
       state.inFlight++;
@@ -341,8 +378,6 @@ class RunState {
   rateLimitWaits = 0;
   costUsd = 0;
   costUnknown = 0;
-  /** Calls whose cost is known, for the mean cost per call. */
-  priced = 0;
   /** Aborted calls whose response was dropped. */
   dropped = 0;
   inFlight = 0;
@@ -358,7 +393,6 @@ class RunState {
     if (row.error_class !== null) this.errors++;
     if (row.cost_usd !== null) {
       this.costUsd += row.cost_usd;
-      this.priced++;
     } else if (row.error_class === null) {
       this.costUnknown++;
     }
@@ -366,12 +400,6 @@ class RunState {
 
   drop(): void {
     this.dropped++;
-  }
-
-  /** Spent cost plus the expected cost of the calls in flight, at the mean cost so far. */
-  committedCost(): number {
-    const mean = this.priced === 0 ? 0 : this.costUsd / this.priced;
-    return this.costUsd + this.inFlight * mean;
   }
 
   release(): void {
@@ -417,5 +445,65 @@ class RunState {
       stoppedModels: [...this.stoppedModels],
       elapsedMs: performance.now() - this.startedMs,
     };
+  }
+}
+
+/** Dry-run estimate of one call's cost per arm id; arms of unpriced models are left out. */
+function estimatePerCall(test: ABTest, priceBook: PriceBook): Map<string, number> {
+  const perCall = new Map<string, number>();
+  for (const arm of estimateCost(test, { priceBook }).arms) {
+    if (arm.cost_usd !== null && arm.calls > 0) perCall.set(arm.arm_id, arm.cost_usd / arm.calls);
+  }
+  return perCall;
+}
+
+/**
+ * Expected cost of the calls in flight, for the budget check. A call of an
+ * arm is expected to cost the mean known cost of that arm's finished calls,
+ * or the dry-run estimate until one has finished, or 0 for an unpriced model.
+ */
+class ExpectedCost {
+  /** Sum of the expected costs of the calls started and not finished, in USD. */
+  inFlight = 0;
+  /** Calls started and not finished. */
+  running = 0;
+  #observed = new Map<string, { sum: number; n: number }>();
+  #waiters: (() => void)[] = [];
+
+  constructor(readonly estimates: ReadonlyMap<string, number>) {}
+
+  /** Adds the expected cost of one call of `armId` to `inFlight` and returns it. */
+  reserve(armId: string): number {
+    const observed = this.#observed.get(armId);
+    const expected = observed === undefined
+      ? this.estimates.get(armId) ?? 0
+      : observed.sum / observed.n;
+    this.inFlight += expected;
+    this.running++;
+    return expected;
+  }
+
+  /** Removes a finished call's reserve and wakes the calls waiting for one. */
+  release(reserved: number): void {
+    this.running--;
+    // Float drift: an idle run must not keep a tiny positive reserve.
+    this.inFlight = this.running === 0 ? 0 : Math.max(0, this.inFlight - reserved);
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  /** Resolves when the next call finishes. */
+  nextRelease(): Promise<void> {
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+
+  /** Records a finished call's known cost; errors and unpriced calls carry no cost. */
+  observe(armId: string, costUsd: number | null): void {
+    if (costUsd === null) return;
+    const observed = this.#observed.get(armId) ?? { sum: 0, n: 0 };
+    observed.sum += costUsd;
+    observed.n++;
+    this.#observed.set(armId, observed);
   }
 }

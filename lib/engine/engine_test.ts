@@ -256,11 +256,47 @@ Deno.test("runTest() stops at the cost budget", async () => {
   assert.equal(summary.budgetReached, true);
   assert.ok(summary.done < summary.total, `${summary.done} of ${summary.total} done`);
   assert.ok(summary.costUsd >= 0.01 - 0.002, `cost ${summary.costUsd}`);
-  // At most the in-flight window (2 x concurrency) overshoots the budget.
+  // Only the calls in flight (at most concurrency 2) can overshoot the budget.
   const rows = await store.readResults(test.id);
   const maxCall = Math.max(...rows.map((row) => row.cost_usd ?? 0));
-  assert.ok(summary.costUsd < 0.01 + 4 * maxCall, `cost ${summary.costUsd}`);
+  assert.ok(summary.costUsd < 0.01 + 2 * maxCall, `cost ${summary.costUsd}`);
   assert.equal(rows.length, summary.done);
+});
+
+Deno.test("runTest() budget below one call runs one", async () => {
+  const test = makeTest(3, { concurrency: 8 });
+  const store = await storeWith(test);
+  const summary = await runTest(test, options(store, { maxCostUsd: 0.000001 }));
+
+  assert.equal(summary.total, 12);
+  assert.equal(summary.budgetReached, true);
+  assert.equal(summary.done, 1);
+  assert.equal((await store.readRawResults(test.id)).length, 1);
+});
+
+Deno.test("runTest() budget checks when a call starts", async () => {
+  const test = makeTest(50, { concurrency: 8, models: [{ id: "mini", model: "gpt-4o-mini" }] });
+  const store = await storeWith(test);
+  const gated = new GatedProvider();
+  const run = runTest(test, options(store, { providers: () => gated, maxCostUsd: 0.00002 }));
+
+  // Release calls one by one: once the spent cost crosses the budget, the
+  // queued calls must not start, even those p-limit already holds.
+  let settled = false;
+  run.finally(() => settled = true).catch(() => {});
+  for (let step = 0; step < 200 && !settled; step++) {
+    gated.release(1);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  const summary = await run;
+
+  assert.equal(summary.budgetReached, true);
+  const rows = await store.readResults(test.id);
+  const perCall = rows[0]!.cost_usd!;
+  const neededCalls = Math.ceil(0.00002 / perCall);
+  assert.ok(summary.done >= neededCalls, `${summary.done} done, ${neededCalls} needed`);
+  assert.ok(summary.done <= neededCalls + 8, `${summary.done} done, at most ${neededCalls + 8}`);
+  assert.equal(gated.started, summary.done);
 });
 
 Deno.test("runTest() uses the test's max_cost_usd", async () => {

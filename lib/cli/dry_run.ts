@@ -13,6 +13,7 @@ import {
   type Logger,
   type ModelConfig,
 } from "../mod.ts";
+import { formatUsd as formatReportUsd } from "../report/format.ts";
 
 /** The rule that sets the output length an estimate assumes for a model. */
 export interface OutputLengthRule {
@@ -176,7 +177,12 @@ function budgetLine(plan: DryRunPlan): string {
   return `${limit}; the estimate is within it`;
 }
 
-/** Formats USD with four decimals below one dollar and two above. */
+/**
+ * Formats USD with two decimals from $1 and four below, and amounts under
+ * $0.001 with three significant digits, so a budget of $0.000001 does not
+ * read $0.0000.
+ */
 export function formatUsd(usd: number): string {
-  return usd < 1 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
+  if (usd >= 1) return `$${usd.toFixed(2)}`;
+  return usd === 0 || usd >= 0.001 ? `$${usd.toFixed(4)}` : formatReportUsd(usd);
 }

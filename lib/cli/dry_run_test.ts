@@ -85,6 +85,7 @@ Deno.test("formatUsd() picks the precision", () => {
   assert.equal(formatUsd(0.012345), "$0.0123");
   assert.equal(formatUsd(12.345), "$12.35");
   assert.equal(formatUsd(0), "$0.0000");
+  assert.equal(formatUsd(0.000001), "$0.00000100");
 });
 
 Deno.test("outputLengthRule() names the rule that applies", () => {

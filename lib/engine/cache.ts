@@ -42,8 +42,8 @@ interface CacheEntry {
  * and the repeat index. It leaves out the test, arm and case ids, so equal
  * requests of different tests share entries.
  *
- * NOTE: the simulated provider's output also depends on the test seed and the
- * call key, which are not in the key. Enable the cache for real providers only.
+ * NOTE: the simulated provider's output also depends on the test seed, the arm
+ * and the case, which are not in the key. Enable the cache for real providers only.
  */
 export class ResponseCache {
   readonly dir: string;

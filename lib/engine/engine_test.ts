@@ -131,6 +131,32 @@ Deno.test("runTest() fills rows from the response", async () => {
   assert.ok(Math.abs(summary.costUsd - rowCosts) < 1e-12, `${summary.costUsd} vs ${rowCosts}`);
 });
 
+Deno.test("runTest() simulated runs repeat across test ids", async () => {
+  const run = async (id: string) => {
+    const test = makeTest(4, {
+      id,
+      repeats: 2,
+      models: [
+        { id: "mini", model: "gpt-4o-mini", profile: { error_rate: 0.2 } },
+        { id: "reasoner", model: "o3-mini", stream: true },
+      ],
+    });
+    const store = await storeWith(test);
+    await runTest(test, options(store));
+    const rows = await store.readResults(test.id);
+    return rows
+      .map(({ test_id: _t, call_key: _k, started_at: _s, finished_at: _f, ...row }) => row)
+      .sort((a, b) =>
+        `${a.arm_id}|${a.case_id}|${a.repeat}`.localeCompare(`${b.arm_id}|${b.case_id}|${b.repeat}`)
+      );
+  };
+
+  const first = await run("demo-20261204T101500");
+  const second = await run("demo-20261204T101731");
+  assert.equal(first.length, 32);
+  assert.deepEqual(second, first);
+});
+
 Deno.test("runTest() resume skips stored keys", async () => {
   const test = makeTest(20, { concurrency: 4 });
   const store = await storeWith(test);

@@ -1,7 +1,8 @@
 /**
  * The simulated provider: the embedded default that needs no key and no
- * network. For a given seed, model and call key it returns the same output,
- * token counts and latency every time, so demos and tests are reproducible.
+ * network. For a given seed, model, arm, case, repeat and attempt it returns
+ * the same output, token counts and latency every time, so demos, tests and
+ * two runs of one experiment file are reproducible.
  *
  * @module
  */
@@ -87,7 +88,8 @@ export interface SimulatedProviderOptions {
  * A deterministic stand-in for a model API.
  *
  * Latency is lognormal around the profile's median. The output is composed
- * from the prompt and drawn from a stream seeded by the model name, so
+ * from the prompt and drawn from a stream seeded by the test seed, the model
+ * name and the call key without its test id (see `drawKey()`), so
  * different variants and models produce different outputs. Token counts are
  * estimated from the text at 4 characters per token. An `error_rate` makes
  * some attempts fail, and each attempt of a call key draws anew, so retries
@@ -120,8 +122,9 @@ export class SimulatedProvider implements Provider {
 
     // Simulated failure, drawn per attempt.
     const failures = this.#failures.get(request.callKey) ?? 0;
+    const key = drawKey(request.callKey);
     const attemptRandom = seededRandom(
-      `${request.seed}\u0000${modelName}\u0000${request.callKey}\u0000attempt ${failures}`,
+      `${request.seed}\u0000${modelName}\u0000${key}\u0000attempt ${failures}`,
     );
     if (profile.error_rate > 0 && attemptRandom() < profile.error_rate) {
       this.#failures.set(request.callKey, failures + 1);
@@ -145,12 +148,12 @@ export class SimulatedProvider implements Provider {
 
     // The output is drawn from its own stream. At temperature 0 that stream
     // leaves out the repeat index, so repeats of a case return the same text.
-    const textKey = request.model.temperature === 0 ? withoutRepeat(request) : request.callKey;
+    const textKey = request.model.temperature === 0 ? withoutRepeat(key, request.repeat) : key;
     const textRandom = seededRandom(`${request.seed}\u0000${modelName}\u0000${textKey}`);
     let output = composeOutput(request.messages, profile.output_words, textRandom);
 
     // Usage and latency come from the call's own stream.
-    const random = seededRandom(`${request.seed}\u0000${modelName}\u0000${request.callKey}`);
+    const random = seededRandom(`${request.seed}\u0000${modelName}\u0000${key}`);
     let finishReason = "stop";
     const maxTokens = request.model.max_tokens;
     if (maxTokens !== undefined && estimateTokens(output) > maxTokens) {
@@ -192,12 +195,21 @@ export class SimulatedProvider implements Provider {
   }
 }
 
-/** Returns the call key without its `|repeat` suffix, when it has one. */
-function withoutRepeat(request: CallRequest): string {
-  const suffix = `|${request.repeat}`;
-  return request.callKey.endsWith(suffix)
-    ? request.callKey.slice(0, -suffix.length)
-    : request.callKey;
+/**
+ * Returns the part of a call key `test|arm|case|repeat` that the draws use:
+ * `arm|case|repeat`. The test id is left out because it usually contains a
+ * time stamp, and two runs of one file with one seed must draw the same. Test
+ * ids cannot contain `|`, so the first `|` ends the id. A key without `|`
+ * is used whole.
+ */
+function drawKey(callKey: string): string {
+  return callKey.slice(callKey.indexOf("|") + 1);
+}
+
+/** Returns a draw key without its `|repeat` suffix, when it has one. */
+function withoutRepeat(key: string, repeat: number): string {
+  const suffix = `|${repeat}`;
+  return key.endsWith(suffix) ? key.slice(0, -suffix.length) : key;
 }
 
 /** Sleeps `ms` real milliseconds unless it is 0; rejects with the signal's reason on abort. */

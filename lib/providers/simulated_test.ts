@@ -41,6 +41,39 @@ Deno.test("SimulatedProvider varies with seed and key", async () => {
   assert.notEqual(otherKey.output, base.output);
 });
 
+Deno.test("SimulatedProvider ignores the test id", async () => {
+  const model = modelConfig("o3-mini", { stream: true, profile: { error_rate: 0.3 } });
+  const draws = async (testId: string) => {
+    const simulated = new SimulatedProvider({ timeScale: 0 });
+    const responses: unknown[] = [];
+    for (const caseId of ["case-1", "case-2", "case-3", "case-4"]) {
+      const callKey = `${testId}|v/m|${caseId}|0`;
+      // Attempts until success, as a retrying caller makes them.
+      for (let attempt = 0; attempt < 20; attempt++) {
+        try {
+          responses.push(await simulated.call(request({ model, callKey })));
+          break;
+        } catch (error) {
+          responses.push(`attempt ${attempt}: ${(error as Error).message}`);
+        }
+      }
+    }
+    return responses;
+  };
+
+  const first = await draws("demo-20261204T101500");
+  const second = await draws("demo-20261204T101731");
+  assert.deepEqual(second, first);
+});
+
+Deno.test("SimulatedProvider varies with arm and case", async () => {
+  const base = await provider.call(request());
+  const otherArm = await provider.call(request({ callKey: "t|w/m|case-1|0" }));
+  const otherCase = await provider.call(request({ callKey: "t|v/m|case-2|0" }));
+  assert.notEqual(otherArm.output, base.output);
+  assert.notEqual(otherCase.output, base.output);
+});
+
 Deno.test("SimulatedProvider repeats text at temperature 0", async () => {
   const greedy = modelConfig("gpt-4o-mini", { temperature: 0 });
   const first = await provider.call(request({ model: greedy, callKey: "t|v/m|c|0", repeat: 0 }));

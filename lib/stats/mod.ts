@@ -22,6 +22,7 @@ export * from "./power.ts";
 export * from "./davidson.ts";
 export * from "./bradley_terry.ts";
 export * from "./win_rates.ts";
+export * from "./latest_ratings.ts";
 export * from "./rating_stats.ts";
 export * from "./compare_arms.ts";
 export * from "./pairwise_tests.ts";

@@ -7,6 +7,7 @@
 import type { Choice, ComparisonPair, Rating } from "../schema/mod.ts";
 import { rankArms, type Ranking, type RankingOptions } from "./bradley_terry.ts";
 import type { PairOutcome } from "./davidson.ts";
+import { latestRatings } from "./latest_ratings.ts";
 import { signTest } from "./proportion.ts";
 import { emptyCounts, type OutcomeCounts, type WinRate, winRate } from "./win_rates.ts";
 
@@ -51,12 +52,15 @@ export interface RatingStatistics {
   ratings_used: number;
   /** Ratings whose `comparison_id` matched no pair; they are left out. */
   ratings_unmatched: number;
+  /** Ratings left out because the same rater rated the same pair again later. */
+  ratings_superseded: number;
 }
 
 /**
  * Computes rating statistics from comparison pairs and the ratings on them.
- * Every rating counts as one verdict, so two raters of the same pair give two
- * verdicts.
+ * Each rater's latest rating of a pair counts as one verdict (see
+ * `latestRatings()`), so two raters of the same pair give two verdicts and
+ * one rater who rates a pair twice gives one.
  *
  * @param pairs Comparison pairs, giving the arms behind sides A and B.
  * @param ratings Ratings of those pairs.
@@ -78,8 +82,9 @@ export function ratingStatistics(
   const armIndex = new Map(arms.map((arm, k) => [arm, k]));
   const dimensions = [...(options.dimensions ?? listDimensions(ratings))];
 
+  const counted = latestRatings(ratings);
   const matched: { pair: ComparisonPair; rating: Rating }[] = [];
-  for (const rating of ratings) {
+  for (const rating of counted) {
     const pair = pairById.get(rating.comparison_id);
     if (pair) matched.push({ pair, rating });
   }
@@ -103,7 +108,8 @@ export function ratingStatistics(
   return {
     dimensions: results,
     ratings_used: matched.length,
-    ratings_unmatched: ratings.length - matched.length,
+    ratings_unmatched: counted.length - matched.length,
+    ratings_superseded: ratings.length - counted.length,
   };
 }
 

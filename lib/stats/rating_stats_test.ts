@@ -116,3 +116,25 @@ Deno.test("ratingStatistics() aggregates an arm against all", () => {
   assert.equal(x.ties, 2);
   assert.equal(x.win_rate, 7 / 9);
 });
+
+Deno.test("ratingStatistics() counts a rater's latest rating", () => {
+  const { pairs, ratings } = buildRatings([{ a: "x", b: "y", wins: 1 }]);
+  const first = ratings[0]!;
+  // The same rater rates the same pair again, with another idempotency key.
+  const loss = first.choices.overall === "A" ? "B" : "A";
+  const changed = {
+    ...first,
+    idempotency_key: `${first.idempotency_key}-again`,
+    choices: { overall: loss } as const,
+    created_at: new Date(Date.parse(first.created_at) + 60_000).toISOString(),
+  };
+  const otherRater = { ...changed, idempotency_key: "key-other", rater_id: "rater-2" };
+
+  const stats = ratingStatistics(pairs, [changed, first, otherRater], FAST);
+  const pair = stats.dimensions[0]!.pairs[0]!;
+  assert.equal(pair.wins, 0);
+  assert.equal(pair.losses, 2);
+  assert.equal(stats.dimensions[0]!.verdicts, 2);
+  assert.equal(stats.ratings_used, 2);
+  assert.equal(stats.ratings_superseded, 1);
+});

@@ -88,8 +88,11 @@ export const AggregateMetricsSchema = z.strictObject({
   total_tokens_sum: count,
   prompt_tokens_mean: z.number().nullable(),
   completion_tokens_mean: z.number().nullable(),
-  /** Sum of known costs in USD. */
-  cost_usd_total: z.number().min(0),
+  /**
+   * Sum of known costs in USD; null when no call has a known cost, so an
+   * unknown cost never reads as $0. Check `cost_unknown_n` for a partial sum.
+   */
+  cost_usd_total: z.number().min(0).nullable(),
   /** Mean known cost per 1,000 calls in USD; null when no call has a known cost. */
   cost_per_1k_calls_usd: z.number().min(0).nullable(),
   /** Calls whose cost is unknown because the price is missing. */

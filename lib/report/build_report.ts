@@ -212,7 +212,11 @@ function describeLowest(
 }
 
 function costWinner(arms: readonly AggregateMetrics[]): Winner {
-  const candidates = arms.filter((arm) => arm.cost_per_1k_calls_usd !== null);
+  // An arm with calls of unknown cost could be cheaper or dearer than its
+  // known mean, so only fully priced arms are compared.
+  const candidates = arms.filter((arm) =>
+    arm.cost_per_1k_calls_usd !== null && arm.cost_unknown_n === 0
+  );
   const winner = describeLowest(
     "cost",
     candidates,
@@ -221,12 +225,22 @@ function costWinner(arms: readonly AggregateMetrics[]): Winner {
     "known cost per call",
     "descriptive: lowest mean known cost per call",
   );
-  const unknown = candidates.reduce((sum, arm) => sum + arm.cost_unknown_n, 0);
-  if (unknown > 0) {
-    winner.statement += ` ${formatCount(unknown)} successful calls without a known price ` +
-      "are left out of the means.";
+  const skipped = arms.filter((arm) => arm.cost_unknown_n > 0);
+  if (skipped.length > 0) {
+    winner.statement += ` ${unpricedNote(skipped)}`;
   }
   return winner;
+}
+
+/** Names the arms left out of a cost comparison because some or all of their calls have no price. */
+export function unpricedNote(arms: readonly AggregateMetrics[]): string {
+  const names = arms.map((arm) =>
+    `"${arm.arm_id}" (${formatCount(arm.cost_unknown_n)} of ${
+      formatCount(arm.n - arm.errors)
+    } successful calls without a price)`
+  );
+  return `Left out of the cost comparison because their cost is unknown or partial: ` +
+    `${names.join(", ")}.`;
 }
 
 function latencyWinner(arms: readonly AggregateMetrics[]): Winner {

@@ -106,7 +106,9 @@ Deno.test("buildReport reports unknown costs", () => {
     metrics("short/m1", { cost_unknown_n: 7, cost_per_1k_calls_usd: 1 }),
     metrics("long/m1"),
   ]);
-  assert.match(winner(report, "cost").statement, /7 successful calls without a known price/);
+  const cost = winner(report, "cost");
+  assert.match(cost.statement, /"short\/m1" \(7 of 98 successful calls without a price\)/);
+  assert.match(cost.statement, /^Only "long\/m1" has a known cost per call/);
 });
 
 Deno.test("buildReport takes additions", () => {
@@ -162,4 +164,16 @@ Deno.test("buildReport returns JSON values", () => {
   assert.deepEqual(report.sections[0]?.data, { estimate: null, upper: null });
   assert.deepEqual(report.ratings, { mean: null });
   assert.deepEqual(JSON.parse(JSON.stringify(report)), report);
+});
+
+Deno.test("buildReport cost winner skips unpriced arms", () => {
+  const report = buildReport(sampleTest(), draftState(), [
+    metrics("short/m1", { cost_per_1k_calls_usd: 1, cost_unknown_n: 5 }),
+    metrics("long/m1", { cost_per_1k_calls_usd: 4 }),
+    metrics("long/m2", { cost_per_1k_calls_usd: 3 }),
+  ], { generatedAt: "2026-12-04T12:00:00.000Z" });
+
+  const cost = report.winners.find((winner) => winner.metric === "cost")!;
+  assert.equal(cost.leader, "long/m2");
+  assert.match(cost.statement, /Left out of the cost comparison .*"short\/m1" \(5 of 98 /);
 });

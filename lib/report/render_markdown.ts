@@ -100,7 +100,7 @@ function performanceTable(arms: readonly AggregateMetrics[], quantileMethod: str
       formatMs(arm.latency_mean_ms),
       formatCount(arm.prompt_tokens_sum),
       formatCount(arm.completion_tokens_sum),
-      formatUsd(arm.cost_usd_total),
+      costTotalCell(arm),
       formatUsd(arm.cost_per_1k_calls_usd),
     ];
     lines.push(`| ${cells.join(" | ")} |`);
@@ -128,6 +128,20 @@ function performanceTable(arms: readonly AggregateMetrics[], quantileMethod: str
       (cached > 0 ? ` ${formatCount(cached)} calls were served from the response cache.` : ""),
   );
   return lines;
+}
+
+/**
+ * Formats an arm's cost total so an unknown cost never reads as $0: a partial
+ * sum names the calls without a price, and a sum with no known cost says so.
+ */
+export function costTotalCell(arm: AggregateMetrics): string {
+  const unknown = arm.cost_unknown_n;
+  if (arm.cost_usd_total === null) {
+    return unknown > 0 ? `unknown (no price for ${escapeCell(arm.model_id)})` : "—";
+  }
+  if (unknown === 0) return formatUsd(arm.cost_usd_total);
+  return `${formatUsd(arm.cost_usd_total)} + ${formatCount(unknown)} ` +
+    `${unknown === 1 ? "call" : "calls"} without price`;
 }
 
 function armCell(arm: AggregateMetrics): string {

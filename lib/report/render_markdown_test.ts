@@ -102,3 +102,18 @@ Deno.test("renderMarkdown escapes names", () => {
   assert.match(markdown, /^# A\/B test report: A\\\|B \\<script\\> \\\*x\\\*\n/);
   assert.match(markdown, /No arm has results yet\./);
 });
+
+Deno.test("renderMarkdown never shows unknown cost as $0", () => {
+  const markdown = renderMarkdown(buildReport(sampleTest(), draftState(), [
+    metrics("short/m1", { cost_usd_total: 0.0123, cost_unknown_n: 3 }),
+    metrics("long/m1", {
+      cost_usd_total: null,
+      cost_per_1k_calls_usd: null,
+      cost_unknown_n: 196,
+    }),
+  ], { generatedAt: "2026-12-04T12:00:00.000Z" }));
+
+  assert.equal(tableRow(markdown, "short/m1")[10], "$0.0123 + 3 calls without price");
+  assert.equal(tableRow(markdown, "long/m1")[10], "unknown (no price for m1)");
+  assert.doesNotMatch(markdown, /\| \$0 \|/);
+});

@@ -154,7 +154,18 @@ export function statsSections(
     })[0]!,
   }));
   const latency = compareArms(latencySamples.filter((s) => s.values.length > 0), bootstrap);
-  const cost = compareArms(costSamples.filter((s) => s.values.length > 0), bootstrap);
+  // Arms with successful calls of unknown cost could be cheaper or dearer
+  // than their known values show, so they are left out of the cost tests.
+  const unpriced = new Map<string, number>();
+  for (const result of results) {
+    if (result.error_class === null && result.cost_usd === null) {
+      unpriced.set(result.arm_id, (unpriced.get(result.arm_id) ?? 0) + 1);
+    }
+  }
+  const cost = compareArms(
+    costSamples.filter((s) => s.values.length > 0 && !unpriced.has(s.arm_id)),
+    bootstrap,
+  );
 
   const ratings = ratingStatistics(inputs.pairs, inputs.ratings, {
     arms: armIds,
@@ -176,6 +187,19 @@ export function statsSections(
     cost,
     sampleRatioMismatch: srm.applicable && srm.mismatch,
   }, { alpha, correctionName });
+  for (const winner of winners) {
+    if (winner.metric === "cost" && unpriced.size > 0) {
+      const names = [...unpriced].map(([arm, n]) =>
+        `"${arm}" (${n} successful calls without a price)`
+      );
+      winner.statement += ` Left out of the cost comparison because their cost is unknown or ` +
+        `partial: ${names.join(", ")}.`;
+    }
+    if (winner.metric === "quality" && (quality === undefined || quality.verdicts === 0)) {
+      winner.statement = "No ratings yet, so no quality comparison is possible. Collect " +
+        "pairwise ratings first.";
+    }
+  }
 
   const data: StatsData = {
     version: STATS_SECTIONS_VERSION,

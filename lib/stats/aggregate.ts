@@ -60,7 +60,7 @@ SELECT
   coalesce(sum(total_tokens), 0) AS total_tokens_sum,
   avg(prompt_tokens) AS prompt_tokens_mean,
   avg(completion_tokens) AS completion_tokens_mean,
-  coalesce(sum(cost_usd), 0) AS cost_usd_total,
+  sum(cost_usd) AS cost_usd_total,
   1000 * avg(cost_usd) AS cost_per_1k_calls_usd,
   count(*) FILTER (WHERE error_class IS NULL AND cost_usd IS NULL) AS cost_unknown_n,
   count(*) FILTER (WHERE from_cache) AS from_cache_n,
@@ -72,7 +72,8 @@ ORDER BY arm_id`;
 /**
  * Compute per-arm metrics: n, errors and error rate, latency mean and exact
  * p50 / p95 / p99, token sums and means, known cost total and per 1,000
- * calls, and the counts of unknown-cost, cached and simulated calls. The
+ * calls (null when no call has a known cost), and the counts of
+ * unknown-cost, cached and simulated calls. The
  * percentiles use DuckDB's `quantile_cont`, which `QUANTILE_METHOD` names.
  *
  * `cost_unknown_n` counts successful calls without a cost; failed calls
@@ -167,7 +168,7 @@ function emptyMetrics(arm: ArmRef): AggregateMetrics {
     total_tokens_sum: 0,
     prompt_tokens_mean: null,
     completion_tokens_mean: null,
-    cost_usd_total: 0,
+    cost_usd_total: null,
     cost_per_1k_calls_usd: null,
     cost_unknown_n: 0,
     from_cache_n: 0,

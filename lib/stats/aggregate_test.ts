@@ -53,7 +53,7 @@ function expectedMetrics(rows: TestResult[]): AggregateMetrics[] {
       total_tokens_sum: sum(armRows.map((row) => row.total_tokens)),
       prompt_tokens_mean: mean(known(armRows.map((row) => row.prompt_tokens))),
       completion_tokens_mean: mean(known(armRows.map((row) => row.completion_tokens))),
-      cost_usd_total: costs.reduce((a, b) => a + b, 0),
+      cost_usd_total: costs.length === 0 ? null : costs.reduce((a, b) => a + b, 0),
       cost_per_1k_calls_usd: costs.length === 0 ? null : 1000 * mean(costs)!,
       cost_unknown_n: armRows.filter((row) => row.error_class === null && row.cost_usd === null)
         .length,
@@ -190,4 +190,13 @@ Deno.test("aggregateResults honors an aborted signal", async () => {
     aggregateResults({ rows: [resultRow()] }, { signal: controller.signal }),
     { name: "AbortError" },
   );
+});
+
+Deno.test("aggregateResults leaves unknown cost null", async () => {
+  const rows = [0, 1, 2].map((i) => resultRow({ caseId: `c${i}` }, { cost_usd: null }));
+  const [metrics] = await aggregateResults({ rows });
+
+  assert.equal(metrics!.cost_usd_total, null);
+  assert.equal(metrics!.cost_per_1k_calls_usd, null);
+  assert.equal(metrics!.cost_unknown_n, 3);
 });

@@ -199,7 +199,7 @@ Deno.test("buildIndexRow() sums metrics and keeps named winners", () => {
   assert.equal(rowOut.calls, 12);
   assert.equal(rowOut.errors, 3);
   assert.equal(rowOut.planned_calls, 12);
-  assert.ok(Math.abs(rowOut.cost_usd - 0.012) < 1e-12);
+  assert.ok(Math.abs(rowOut.cost_usd! - 0.012) < 1e-12);
   assert.deepEqual(rowOut.arms, ["a/m", "b/m"]);
   assert.deepEqual(rowOut.winners, [{ metric: "cost", arm_id: "a/m" }]);
   assert.equal(rowOut.last_change_at, "2026-12-01T11:00:00.000Z");

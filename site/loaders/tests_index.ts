@@ -25,8 +25,8 @@ export interface TestIndexRow {
   /** Calls the test plans: cases x repeats, times arms in factorial mode. */
   planned_calls: number;
   errors: number;
-  /** Sum of known costs in USD. */
-  cost_usd: number;
+  /** Sum of known costs in USD; null when no call of the test has a known cost. */
+  cost_usd: number | null;
   /** Time of the last status change, ISO 8601. */
   last_change_at: string;
   /** Winning arm per metric from the stored report; empty when no report names one. */
@@ -66,7 +66,9 @@ export function buildIndexRow(input: TestIndexInput): TestIndexRow {
     calls: sum(metrics, (m) => m.n),
     planned_calls: plannedCalls(test),
     errors: sum(metrics, (m) => m.errors),
-    cost_usd: sum(metrics, (m) => m.cost_usd_total),
+    cost_usd: metrics.some((m) => m.cost_usd_total !== null)
+      ? sum(metrics, (m) => m.cost_usd_total ?? 0)
+      : null,
     last_change_at: last?.at ?? test.created_at ?? "",
     winners,
     simulated: metrics.some((m) => m.simulated_n > 0),

@@ -27,14 +27,17 @@ export function totals(arms) {
   const sum = (key) => arms.reduce((total, arm) => total + (arm[key] ?? 0), 0);
   const calls = sum("n");
   const errors = sum("errors");
-  const cost = sum("cost_usd_total");
+  // An unknown cost is null, never 0.
+  const cost = arms.some((arm) => arm.cost_usd_total != null) ? sum("cost_usd_total") : null;
   const knownCostCalls = calls - sum("cost_unknown_n");
   return {
     calls,
     errors,
     error_rate: calls === 0 ? null : errors / calls,
     cost_usd: cost,
-    cost_per_1k_calls_usd: knownCostCalls === 0 ? null : (cost / knownCostCalls) * 1000,
+    cost_per_1k_calls_usd: cost === null || knownCostCalls === 0
+      ? null
+      : (cost / knownCostCalls) * 1000,
     cost_unknown_n: sum("cost_unknown_n"),
     prompt_tokens: sum("prompt_tokens_sum"),
     completion_tokens: sum("completion_tokens_sum"),

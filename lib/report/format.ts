@@ -4,10 +4,15 @@
  *
  * @module
  */
+import { roundStatistic } from "../stats/quantile.ts";
 
-/** Format milliseconds with one decimal, or an em dash when missing. */
+/**
+ * Format milliseconds with one decimal, or an em dash when missing. The value
+ * is first rounded to 12 significant digits, so 969.85 and 969.8499999999999
+ * from two quantile implementations print the same.
+ */
 export function formatMs(value: number | null): string {
-  return value === null ? "—" : `${value.toFixed(1)} ms`;
+  return value === null ? "—" : `${roundStatistic(value).toFixed(1)} ms`;
 }
 
 /**

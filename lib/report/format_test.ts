@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { formatUsd } from "./format.ts";
+import { formatMs, formatUsd } from "./format.ts";
 
 Deno.test("formatUsd() uses fixed notation for tiny amounts", () => {
   assert.equal(formatUsd(7.05e-7), "$0.000000705");
@@ -19,4 +19,10 @@ Deno.test("formatUsd() shows cents from $1", () => {
   assert.equal(formatUsd(0), "$0");
   assert.equal(formatUsd(-0.0004), "-$0.000400");
   assert.equal(formatUsd(null), "—");
+});
+
+Deno.test("formatMs() prints float noise alike", () => {
+  assert.equal(formatMs(969.85), "969.9 ms");
+  assert.equal(formatMs(969.8499999999999), "969.9 ms");
+  assert.equal(formatMs(null), "—");
 });

@@ -9,6 +9,7 @@ import { DuckDBInstance } from "@duckdb/node-api";
 import { type AggregateMetrics, AggregateMetricsSchema, type TestResult } from "../schema/mod.ts";
 import { latestResultsSql } from "../store/latest_result.ts";
 import { loadResults, parquetResultsRelation } from "../store/result_table.ts";
+import { roundStatistic } from "./quantile.ts";
 
 /** Results to aggregate: Parquet part files in write order, or rows in write order. */
 export type AggregateSource =
@@ -141,11 +142,22 @@ async function queryMetrics(
   }
 }
 
-/** Convert DuckDB BIGINT and HUGEINT values (JavaScript bigint) to numbers. */
+/** Latency statistics rounded like `percentiles()`, so both layers report the same value. */
+const ROUNDED_FIELDS = new Set([
+  "latency_mean_ms",
+  "latency_p50_ms",
+  "latency_p95_ms",
+  "latency_p99_ms",
+]);
+
+/** Convert DuckDB BIGINT and HUGEINT values (JavaScript bigint) to numbers and round latency statistics. */
 function toNumbers(row: Record<string, unknown>): Record<string, unknown> {
   const converted: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(row)) {
-    converted[key] = typeof value === "bigint" ? Number(value) : value;
+    const number = typeof value === "bigint" ? Number(value) : value;
+    converted[key] = ROUNDED_FIELDS.has(key) && typeof number === "number"
+      ? roundStatistic(number)
+      : number;
   }
   return converted;
 }

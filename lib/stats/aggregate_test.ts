@@ -5,6 +5,7 @@ import { listArms } from "../schema/mod.ts";
 import { FsStore } from "../store/fs_store.ts";
 import { draftState, errorRow, resultRow, sampleTest } from "../store/_testing.ts";
 import { aggregateResults } from "./aggregate.ts";
+import { percentiles } from "./quantile.ts";
 
 /** Linear interpolation between closest ranks at (n - 1) * p, written out for the oracle. */
 function expectedQuantile(values: number[], p: number): number | null {
@@ -199,4 +200,22 @@ Deno.test("aggregateResults leaves unknown cost null", async () => {
   assert.equal(metrics!.cost_usd_total, null);
   assert.equal(metrics!.cost_per_1k_calls_usd, null);
   assert.equal(metrics!.cost_unknown_n, 3);
+});
+
+Deno.test("aggregateResults percentiles match percentiles()", async () => {
+  // Latencies with one decimal, where DuckDB and JavaScript interpolation
+  // differ in the last bits without rounding.
+  let state = 1;
+  const next = () => (state = (state * 16_807) % 2_147_483_647) / 2_147_483_647;
+  for (let trial = 0; trial < 20; trial++) {
+    const latencies = Array.from({ length: 7 + trial }, () => Math.round(next() * 20_000) / 10);
+    const rows = latencies.map((latency, i) =>
+      resultRow({ caseId: `c${i}` }, { latency_ms: latency })
+    );
+    const [metrics] = await aggregateResults({ rows });
+    const [p50, p95, p99] = percentiles(latencies);
+    assert.equal(metrics!.latency_p50_ms, p50!.value, `trial ${trial} p50`);
+    assert.equal(metrics!.latency_p95_ms, p95!.value, `trial ${trial} p95`);
+    assert.equal(metrics!.latency_p99_ms, p99!.value, `trial ${trial} p99`);
+  }
 });

@@ -82,6 +82,16 @@ export function minSampleSize(p: number): number {
  * // p50.value === 95, p50.n === 3, p50.warning === null
  * ```
  */
+/**
+ * Rounds a computed statistic to 12 significant digits. DuckDB and this
+ * module interpolate quantiles in different operation orders, so the same
+ * p95 can come out as 969.85 and 969.8499999999999; rounding off the last
+ * bits makes both report the same value.
+ */
+export function roundStatistic(value: number): number {
+  return Number.isFinite(value) ? Number(value.toPrecision(12)) : value;
+}
+
 export function percentiles(
   values: readonly number[],
   options: { percentiles?: readonly number[] } = {},
@@ -104,7 +114,13 @@ export function percentiles(
       warning = `${label} from n=${sorted.length} is unreliable: at least ${minN} values are ` +
         `needed for one value to be expected above it.`;
     }
-    return { p, value: Number.isNaN(value) ? null : value, n: sorted.length, min_n: minN, warning };
+    return {
+      p,
+      value: Number.isNaN(value) ? null : roundStatistic(value),
+      n: sorted.length,
+      min_n: minN,
+      warning,
+    };
   });
 }
 

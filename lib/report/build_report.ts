@@ -14,6 +14,7 @@ import {
   ABTestReportSchema,
   type AggregateMetrics,
   IdSchema,
+  listArms,
   REPORT_SCHEMA_VERSION,
   type TestState,
   type Winner,
@@ -88,7 +89,7 @@ export function buildReport(
     throw new RangeError(`Invalid ratingCount ${ratingCount}: expected a non-negative integer`);
   }
 
-  const arms = [...metrics].sort(byArmId);
+  const arms = inTestOrder(test, metrics);
   const simulated = arms.some((arm) => arm.simulated_n > 0);
   const descriptive = [
     qualityWinner(ratingCount),
@@ -120,6 +121,16 @@ export function buildReport(
   ABTestReportSchema.parse(json);
   z.array(ReportSectionSchema).parse(json.sections);
   return json;
+}
+
+/**
+ * Orders metrics like `listArms(test)`, the order of every other report
+ * table, with arms the test does not list after them by id.
+ */
+function inTestOrder(test: ABTest, metrics: readonly AggregateMetrics[]): AggregateMetrics[] {
+  const position = new Map(listArms(test).map((arm, k) => [arm.id, k]));
+  const rank = (arm: AggregateMetrics) => position.get(arm.arm_id) ?? position.size;
+  return [...metrics].sort((a, b) => rank(a) - rank(b) || byArmId(a, b));
 }
 
 function summarize(

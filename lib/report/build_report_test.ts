@@ -26,7 +26,7 @@ Deno.test("buildReport passes the schema", () => {
   assert.equal(report.simulated, false);
   assert.equal(report.ratings, undefined);
   assert.equal(report.rating_count, 0);
-  assert.deepEqual(report.arms.map((arm) => arm.arm_id), ["long/m1", "short/m1"]);
+  assert.deepEqual(report.arms.map((arm) => arm.arm_id), ["short/m1", "long/m1"]);
   assert.deepEqual(report.winners.map((entry) => entry.metric), ["quality", "cost", "latency"]);
 });
 
@@ -90,7 +90,7 @@ Deno.test("buildReport handles ties and single arms", () => {
     metrics("long/m1"),
   ]);
   assert.equal(winner(tied, "cost").leader, null);
-  assert.match(winner(tied, "cost").statement, /^"long\/m1", "short\/m1" tie for the lowest/);
+  assert.match(winner(tied, "cost").statement, /^"short\/m1", "long\/m1" tie for the lowest/);
 
   const single = buildReport(sampleTest(), draftState(), [metrics("short/m1")]);
   assert.equal(winner(single, "latency").leader, "short/m1");
@@ -176,4 +176,18 @@ Deno.test("buildReport cost winner skips unpriced arms", () => {
   const cost = report.winners.find((winner) => winner.metric === "cost")!;
   assert.equal(cost.leader, "long/m2");
   assert.match(cost.statement, /Left out of the cost comparison .*"short\/m1" \(5 of 98 /);
+});
+
+Deno.test("buildReport lists arms in test order", () => {
+  const report = buildReport(sampleTest(), draftState(), [
+    metrics("long/m2"),
+    metrics("long/m1"),
+    metrics("short/m2"),
+    metrics("short/m1"),
+  ], { generatedAt: GENERATED_AT });
+
+  assert.deepEqual(
+    report.arms.map((arm) => arm.arm_id),
+    ["short/m1", "short/m2", "long/m1", "long/m2"],
+  );
 });

@@ -11,7 +11,7 @@ import type { Percentile } from "../stats/quantile.ts";
 import type { DimensionStatistics } from "../stats/rating_stats.ts";
 import { formatP } from "../stats/winner.ts";
 import type { ReportSection } from "./build_report.ts";
-import { escapeCell, escapeInline, formatCount, formatUsd } from "./format.ts";
+import { escapeCell, escapeInline, formatCount, formatMs, formatUsd } from "./format.ts";
 import type { StatsData } from "./stats_sections.ts";
 
 /**
@@ -317,6 +317,10 @@ function srm(data: StatsData): string {
     ),
     "",
     `Chi-square = ${number(check.chi_square)}, df = ${check.df}, p = ${formatP(check.p_value)}.`,
+    "",
+    "Split mode assigns cases to arms in fixed quotas set by the weights, so this check cannot " +
+    "detect a biased assignment; it detects results that are missing or lost, such as calls " +
+    "never made, failed writes or dropped rows.",
   ];
   return lines.join("\n");
 }
@@ -356,7 +360,7 @@ function number(value: number | null, digits = 3): string {
 }
 
 function ms(value: number | null): string {
-  return value === null || !Number.isFinite(value) ? "—" : `${value.toFixed(1)} ms`;
+  return value === null || !Number.isFinite(value) ? "—" : formatMs(value);
 }
 
 function usd(value: number | null): string {

@@ -47,3 +47,18 @@ Deno.test("statsSections() leaves unpriced arms out of cost", () => {
   assert.match(cost.statement, /"short\/m2" \(5 successful calls without a price\)/);
   assert.ok(data.cost.every((c) => c.arm_a !== "short/m2" && c.arm_b !== "short/m2"));
 });
+
+Deno.test("statsSections() says what the SRM check detects", () => {
+  const test = { ...sampleTest(), traffic: { mode: "split" as const } };
+  const { sections } = statsSections(test, {
+    results: results({ "short/m1": 0.001, "long/m1": 0.002 }),
+    pairs: [],
+    ratings: [],
+  }, FAST);
+
+  const srm = sections.find((section) => section.id === "srm")!;
+  assert.match(
+    srm.markdown,
+    /cannot detect a biased assignment; it detects results that are missing/,
+  );
+});

@@ -35,12 +35,12 @@ Deno.test("writeReport stores JSON and Markdown", async () => {
     assert.deepEqual(await store.getReport("t1"), report);
 
     assert.deepEqual(report.arms.map((arm) => [arm.arm_id, arm.n]), [
-      ["long/m1", 1],
-      ["long/m2", 0],
       ["short/m1", 12],
       ["short/m2", 12],
+      ["long/m1", 1],
+      ["long/m2", 0],
     ]);
-    assert.equal(report.arms[2]?.latency_p50_ms, 105.5);
+    assert.equal(report.arms[0]?.latency_p50_ms, 105.5);
     assert.equal(report.simulated, true);
     assert.match(markdown, /No ratings yet/);
   } finally {

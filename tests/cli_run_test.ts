@@ -124,6 +124,35 @@ Deno.test("run --dry-run shows the budget", async () => {
   assert.match(result.stdout, /budget: \$0\.0100; the estimate exceeds it/);
 });
 
+Deno.test("run stops a tiny budget at one call", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "ablab-cli-tiny-budget-" });
+  try {
+    const file = await writeSmallExperiment(dir, { cases: 6, concurrency: 8 });
+    const out = join(dir, "out");
+
+    const result = await runMain([
+      "run",
+      file,
+      "--out",
+      out,
+      "--id",
+      "tiny",
+      "--json",
+      "--max-cost-usd",
+      "0.000001",
+    ]);
+
+    assert.equal(result.code, 1, result.stderr);
+    const summary = JSON.parse(result.stdout);
+    assert.equal(summary.status, "paused");
+    assert.equal(summary.reason, "budget reached");
+    assert.equal(summary.done, 1);
+    assert.match(result.stderr, /of the \$0\.00000100 left \(max \$0\.00000100\)/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("run pauses when the budget is reached", async () => {
   const dir = await Deno.makeTempDir({ prefix: "ablab-cli-budget-" });
   try {
@@ -162,7 +191,7 @@ Deno.test("run pauses when the budget is reached", async () => {
       "0.0001",
     ]);
     assert.equal(blocked.code, 2);
-    assert.match(blocked.stderr, /^error: test "b1" has spent \$0\.\d+ of its \$0\.0001 budget/);
+    assert.match(blocked.stderr, /^error: test "b1" has spent \$0\.\d+ of its \$0\.000100 budget/);
 
     const resumed = await runMain([
       "run",

@@ -137,7 +137,7 @@ function performanceTable(arms: readonly AggregateMetrics[], quantileMethod: str
 export function costTotalCell(arm: AggregateMetrics): string {
   const unknown = arm.cost_unknown_n;
   if (arm.cost_usd_total === null) {
-    return unknown > 0 ? `unknown (no price for ${escapeCell(arm.model_id)})` : "—";
+    return unknown > 0 ? `unknown (no price for model ${escapeCell(arm.model_id)})` : "—";
   }
   if (unknown === 0) return formatUsd(arm.cost_usd_total);
   return `${formatUsd(arm.cost_usd_total)} + ${formatCount(unknown)} ` +

@@ -114,6 +114,6 @@ Deno.test("renderMarkdown never shows unknown cost as $0", () => {
   ], { generatedAt: "2026-12-04T12:00:00.000Z" }));
 
   assert.equal(tableRow(markdown, "short/m1")[10], "$0.0123 + 3 calls without price");
-  assert.equal(tableRow(markdown, "long/m1")[10], "unknown (no price for m1)");
+  assert.equal(tableRow(markdown, "long/m1")[10], "unknown (no price for model m1)");
   assert.doesNotMatch(markdown, /\| \$0 \|/);
 });

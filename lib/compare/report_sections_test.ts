@@ -43,7 +43,7 @@ Deno.test("ratingSections() builds three sections", () => {
   assert.deepEqual(sections.map((s) => s.id), ["position-bias", "rater-agreement", "llm-judge"]);
   assert.match(sections[0]!.markdown, /\| human \| stored verdicts \| 4 \| 3 \| 75\.0% \|/);
   assert.match(sections[1]!.markdown, /\| helpful \| judge:m \| 4 \|/);
-  assert.match(sections[2]!.markdown, /\| judge:m \| 2 \| 1 \(50\.0%\) \| \$0\.250 \| 1 \|/);
+  assert.match(sections[2]!.markdown, /\| judge:m \| 2 \| 1 \(50\.0%\) \| \$0\.2500 \| 1 \|/);
 });
 
 Deno.test("summarizeJudges() sums known costs", () => {

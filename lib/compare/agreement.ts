@@ -7,6 +7,7 @@
  * @module
  */
 import type { Rating, RatingDimension } from "../schema/mod.ts";
+import { latestRatings } from "../stats/latest_ratings.ts";
 import { cohenKappa, fleissKappa, krippendorffAlpha } from "./kappa.ts";
 import { raterKind } from "./position_bias.ts";
 
@@ -32,7 +33,16 @@ export interface DimensionAgreement {
   krippendorff_alpha: number | null;
   /** Null unless every counted pair has the same number of human ratings. */
   fleiss_kappa: number | null;
+  /** Why `krippendorff_alpha` or `fleiss_kappa` is null; null when both are computed. */
+  human_agreement_note: string | null;
 }
+
+/**
+ * Pairs with two or more human ratings needed before alpha and Fleiss' kappa
+ * are shown: with one pair, a single disagreement gives kappa = -1 and
+ * alpha = 0, which read as findings but only restate that one pair.
+ */
+export const MIN_AGREEMENT_ITEMS = 2;
 
 const CHOICES = ["A", "B", "tie", "both_bad"] as const;
 
@@ -49,19 +59,13 @@ export function measureAgreement(
   ratings: readonly Rating[],
   dimensions: readonly RatingDimension[],
 ): DimensionAgreement[] {
-  // Latest rating per (pair, rater).
-  const latest = new Map<string, Rating>();
-  for (const rating of ratings) {
-    const key = `${rating.comparison_id}\n${rating.rater_id}`;
-    const previous = latest.get(key);
-    if (previous === undefined || previous.created_at <= rating.created_at) latest.set(key, rating);
-  }
+  const latest = latestRatings(ratings);
 
   return dimensions.map((dimension) => {
     const humans = new Map<string, string[]>();
     const judges = new Map<string, Map<string, string>>();
     const humanRaters = new Set<string>();
-    for (const rating of latest.values()) {
+    for (const rating of latest) {
       const choice = rating.choices[dimension.id];
       if (choice === undefined) continue;
       if (raterKind(rating.rater_id) === "human") {
@@ -93,18 +97,46 @@ export function measureAgreement(
     });
 
     const units = [...humans.values()].filter((labels) => labels.length >= 2);
-    const sizes = new Set(units.map((labels) => labels.length));
-    const fleiss = units.length > 0 && sizes.size === 1
-      ? fleissKappa(units.map((labels) => CHOICES.map((c) => labels.filter((l) => l === c).length)))
-      : null;
+    const human = humanAgreement(units);
 
     return {
       dimension: dimension.id,
       judges: judgeRows,
       human_items: units.length,
       human_raters: humanRaters.size,
-      krippendorff_alpha: krippendorffAlpha(units),
-      fleiss_kappa: fleiss,
+      ...human,
     };
   });
+}
+
+/** Alpha and Fleiss' kappa of the human ratings, each null with the reason when not computable. */
+function humanAgreement(
+  units: readonly string[][],
+): Pick<DimensionAgreement, "krippendorff_alpha" | "fleiss_kappa" | "human_agreement_note"> {
+  if (units.length < MIN_AGREEMENT_ITEMS) {
+    return {
+      krippendorff_alpha: null,
+      fleiss_kappa: null,
+      human_agreement_note: `not computable: ${units.length} pair(s) have 2 or more human ` +
+        `ratings, ${MIN_AGREEMENT_ITEMS} are needed`,
+    };
+  }
+
+  const alpha = krippendorffAlpha(units);
+  const sizes = new Set(units.map((labels) => labels.length));
+  const fleiss = sizes.size === 1
+    ? fleissKappa(units.map((labels) => CHOICES.map((c) => labels.filter((l) => l === c).length)))
+    : null;
+  const notes: string[] = [];
+  if (alpha === null) notes.push("alpha not computable: every human rating has the same verdict");
+  if (sizes.size !== 1) {
+    notes.push("Fleiss' kappa not computed: pairs have different numbers of human ratings");
+  } else if (fleiss === null) {
+    notes.push("Fleiss' kappa not computable: every human rating has the same verdict");
+  }
+  return {
+    krippendorff_alpha: alpha,
+    fleiss_kappa: fleiss,
+    human_agreement_note: notes.length === 0 ? null : notes.join("; "),
+  };
 }

@@ -55,3 +55,35 @@ Deno.test("measureAgreement() keeps a rater's latest rating", () => {
   assert.equal(row!.human_items, 1);
   assert.equal(row!.krippendorff_alpha, null);
 });
+
+Deno.test("measureAgreement() gives no statistic for one item", () => {
+  const [row] = measureAgreement([rating("ann", 1, "A"), rating("bob", 1, "B")], [{
+    id: "helpful",
+  }]);
+  assert.equal(row!.human_items, 1);
+  assert.equal(row!.krippendorff_alpha, null);
+  assert.equal(row!.fleiss_kappa, null);
+  assert.match(row!.human_agreement_note!, /1 pair\(s\) have 2 or more human ratings, 2 are/);
+});
+
+Deno.test("measureAgreement() explains equal verdicts", () => {
+  const ratings = [1, 2].flatMap((pair) => [rating("ann", pair, "A"), rating("bob", pair, "A")]);
+  const [row] = measureAgreement(ratings, [{ id: "helpful" }]);
+  assert.equal(row!.human_items, 2);
+  assert.equal(row!.krippendorff_alpha, null);
+  assert.equal(row!.fleiss_kappa, null);
+  assert.match(row!.human_agreement_note!, /every human rating has the same verdict/);
+});
+
+Deno.test("measureAgreement() leaves the note empty when computed", () => {
+  const ratings = [
+    rating("ann", 1, "A"),
+    rating("bob", 1, "A"),
+    rating("ann", 2, "B"),
+    rating("bob", 2, "A"),
+  ];
+  const [row] = measureAgreement(ratings, [{ id: "helpful" }]);
+  assert.notEqual(row!.krippendorff_alpha, null);
+  assert.notEqual(row!.fleiss_kappa, null);
+  assert.equal(row!.human_agreement_note, null);
+});

@@ -6,6 +6,7 @@
  * @module
  */
 import type { Choice, Rating } from "../schema/mod.ts";
+import { latestRatings } from "../stats/latest_ratings.ts";
 import { parseJudgeComment } from "./judge_prompt.ts";
 
 /** A person, or an LLM judge (rater id `judge:<model>`). */
@@ -39,7 +40,8 @@ export function raterKind(raterId: string): RaterKind {
 
 /**
  * Measure position bias over all dimensions' verdicts, per rater kind, and
- * for judges also over their single-order verdicts.
+ * for judges also over their single-order verdicts. Only each rater's latest
+ * rating of a pair counts, the same input rule as the win rates.
  *
  * @param ratings Stored ratings of one test.
  * @returns One row per rater kind that has ratings, then the judge's single-order row if any.
@@ -57,7 +59,7 @@ export function positionBias(ratings: readonly Rating[]): PositionBias[] {
     tallies.set(key, entry);
   };
 
-  for (const rating of ratings) {
+  for (const rating of latestRatings(ratings)) {
     const kind = raterKind(rating.rater_id);
     for (const choice of Object.values(rating.choices)) tally(kind, "ratings", choice);
     if (kind !== "judge") continue;

@@ -43,3 +43,11 @@ Deno.test("positionBias() reads the judge's single-order verdicts", () => {
   assert.equal(single.left_wins, 2);
   assert.equal(single.p_value, 0.5);
 });
+
+Deno.test("positionBias() counts a rater's latest rating", () => {
+  const first = rating("ann", "A", 1);
+  const replaced = { ...rating("ann", "B", 1), created_at: "2026-01-02T00:00:00.000Z" };
+  const [human] = positionBias([first, replaced, rating("bob", "A", 1)]);
+  assert.equal(human!.decisive_n, 2);
+  assert.equal(human!.left_wins, 1);
+});

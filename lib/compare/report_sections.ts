@@ -5,7 +5,13 @@
  *
  * @module
  */
-import { escapeCell, formatCount, formatPercent, formatUsd } from "../report/format.ts";
+import {
+  escapeCell,
+  escapeInline,
+  formatCount,
+  formatPercent,
+  formatUsd,
+} from "../report/format.ts";
 import type { ReportSection } from "../report/build_report.ts";
 import type { ReportExtension } from "../report/write_report.ts";
 import type { Rating, RatingDimension } from "../schema/mod.ts";
@@ -177,6 +183,12 @@ function agreementMarkdown(rows: readonly DimensionAgreement[]): string {
         } | ${formatStat(row.krippendorff_alpha)} | ${formatStat(row.fleiss_kappa)} |`,
       );
     }
+  }
+
+  const notes = rows.filter((row) => row.human_agreement_note !== null);
+  if (notes.length > 0) lines.push("");
+  for (const row of notes) {
+    lines.push(`- ${escapeInline(row.dimension)}: ${row.human_agreement_note}.`);
   }
   return lines.join("\n");
 }

@@ -51,6 +51,8 @@ export interface BuildReportOptions extends ReportAdditions {
   generatedAt?: string;
   /** Ratings stored for the test. Default 0, which the report states as "no ratings yet". */
   ratingCount?: number;
+  /** Ratings the statistics count: each rater's latest of each pair. Default: `ratingCount`. */
+  countedRatingCount?: number;
 }
 
 /** The report as built here: the schema's fields plus sections and the rating count. */
@@ -81,12 +83,21 @@ export function buildReport(
 ): Report {
   const generatedAt = options.generatedAt ?? new Date().toISOString();
   const ratingCount = options.ratingCount ?? 0;
+  const countedRatingCount = options.countedRatingCount ?? ratingCount;
 
   if (state.test_id !== test.id) {
     throw new TypeError(`Invalid state for test "${test.id}": its test_id is "${state.test_id}"`);
   }
   if (!Number.isInteger(ratingCount) || ratingCount < 0) {
     throw new RangeError(`Invalid ratingCount ${ratingCount}: expected a non-negative integer`);
+  }
+  if (
+    !Number.isInteger(countedRatingCount) || countedRatingCount < 0 ||
+    countedRatingCount > ratingCount
+  ) {
+    throw new RangeError(
+      `Invalid countedRatingCount ${countedRatingCount}: expected an integer from 0 to ratingCount ${ratingCount}`,
+    );
   }
 
   const arms = inTestOrder(test, metrics);
@@ -108,7 +119,7 @@ export function buildReport(
     generated_at: generatedAt,
     simulated,
     quantile_method: QUANTILE_METHOD,
-    summary: summarize(test, state, arms, ratingCount),
+    summary: summarize(test, state, arms, { stored: ratingCount, counted: countedRatingCount }),
     arms,
     winners,
     ...(options.ratings === undefined ? {} : { ratings: options.ratings }),
@@ -137,7 +148,7 @@ function summarize(
   test: ABTest,
   state: TestState,
   arms: readonly AggregateMetrics[],
-  ratingCount: number,
+  ratings: { stored: number; counted: number },
 ): string {
   const calls = arms.reduce((sum, arm) => sum + arm.n, 0);
   const errors = arms.reduce((sum, arm) => sum + arm.errors, 0);
@@ -160,10 +171,15 @@ function summarize(
       `${formatCount(simulatedCalls)} of the calls are simulated and marked as such.`,
     );
   }
+  const replaced = ratings.stored - ratings.counted;
   sentences.push(
-    ratingCount === 0
+    ratings.stored === 0
       ? "No ratings yet, so quality has not been compared."
-      : `${formatCount(ratingCount)} ratings are stored.`,
+      : replaced === 0
+      ? `${formatCount(ratings.stored)} ratings are stored and counted.`
+      : `${formatCount(ratings.stored)} ratings are stored: ${formatCount(ratings.counted)} ` +
+        `are counted and ${formatCount(replaced)} were replaced by the same rater's later ` +
+        "rating of the same pair.",
   );
   return sentences.join(" ");
 }

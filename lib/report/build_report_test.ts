@@ -65,6 +65,19 @@ Deno.test("buildReport states missing ratings", () => {
   });
   assert.match(winner(rated, "quality").statement, /^12 ratings are stored/);
   assert.equal(rated.rating_count, 12);
+  assert.match(rated.summary, /12 ratings are stored and counted\./);
+});
+
+Deno.test("buildReport states replaced ratings", () => {
+  const report = buildReport(sampleTest(), draftState(), [metrics("short/m1")], {
+    ratingCount: 12,
+    countedRatingCount: 9,
+  });
+  assert.match(report.summary, /12 ratings are stored: 9 are counted and 3 were replaced/);
+  assert.throws(
+    () => buildReport(sampleTest(), draftState(), [], { ratingCount: 1, countedRatingCount: 2 }),
+    { name: "RangeError", message: /Invalid countedRatingCount 2/ },
+  );
 });
 
 Deno.test("buildReport marks simulated results", () => {

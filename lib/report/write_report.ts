@@ -14,6 +14,7 @@ import {
   type TestState,
 } from "../schema/mod.ts";
 import { aggregateResults } from "../stats/aggregate.ts";
+import { latestRatings } from "../stats/latest_ratings.ts";
 import { TestNotFoundError } from "../store/errors.ts";
 import type { Store } from "../store/store.ts";
 import { buildReport, type Report, type ReportAdditions } from "./build_report.ts";
@@ -116,6 +117,7 @@ export async function writeReport(
     winners: additions.winners,
     sections: additions.sections,
     ratingCount: ratings.length,
+    countedRatingCount: latestRatings(ratings).length,
     ...(additions.ratings === undefined ? {} : { ratings: additions.ratings }),
     ...(options.generatedAt ? { generatedAt: options.generatedAt } : {}),
   });

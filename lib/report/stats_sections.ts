@@ -66,7 +66,10 @@ export interface StatsSectionsOptions {
   correction?: CorrectionMethod;
   /** Significance level for corrected p-values. Default 0.05. */
   alpha?: number;
-  /** Rating dimension that decides quality. Default `overall` when rated, else the first dimension. */
+  /**
+   * Rating dimension that decides quality. Default: the test's dimension named
+   * `overall` when it defines one, else the test's first dimension.
+   */
   qualityDimension?: string;
 }
 
@@ -174,7 +177,7 @@ export function statsSections(
     resamples: options.rankingResamples ?? DEFAULT_RANKING_RESAMPLES,
     confidence,
   });
-  const qualityDimension = chooseQualityDimension(ratings, options.qualityDimension);
+  const qualityDimension = chooseQualityDimension(test, ratings, options.qualityDimension);
   const srm = checkSplit(test, results, armIds);
 
   const tests = collectPairwiseTests({ ratings, latency, cost }, { correction, alpha });
@@ -196,8 +199,10 @@ export function statsSections(
         `partial: ${names.join(", ")}.`;
     }
     if (winner.metric === "quality" && (quality === undefined || quality.verdicts === 0)) {
-      winner.statement = "No ratings yet, so no quality comparison is possible. Collect " +
-        "pairwise ratings first.";
+      winner.statement = ratings.ratings_used === 0
+        ? "No ratings yet, so no quality comparison is possible. Collect pairwise ratings first."
+        : `No verdicts on the quality dimension "${qualityDimension}" yet, so no quality ` +
+          "comparison is possible. The other dimensions are reported in their own rows.";
     }
   }
 
@@ -215,7 +220,12 @@ export function statsSections(
     ratings,
     tests,
     srm,
-    methods: describeMethods(correctionName, resamples, options.rankingResamples),
+    methods: describeMethods(correctionName, resamples, {
+      qualityDimension,
+      ...(options.rankingResamples === undefined
+        ? {}
+        : { rankingResamples: options.rankingResamples }),
+    }),
     assumptions: ASSUMPTIONS,
   };
   return {
@@ -286,7 +296,16 @@ function ratedDimensions(test: ABTest, ratings: readonly Rating[]): string[] {
   return [...dimensions];
 }
 
-function chooseQualityDimension(ratings: RatingStatistics, requested?: string): string | null {
+/**
+ * Picks the dimension of the quality verdict from the test definition, never
+ * from which verdicts happen to be stored, so one rating with the optional
+ * `overall` choice cannot switch the verdict to a dimension with fewer verdicts.
+ */
+function chooseQualityDimension(
+  test: ABTest,
+  ratings: RatingStatistics,
+  requested?: string,
+): string | null {
   if (requested !== undefined) {
     if (!ratings.dimensions.some((d) => d.dimension === requested)) {
       throw new RangeError(
@@ -296,8 +315,8 @@ function chooseQualityDimension(ratings: RatingStatistics, requested?: string): 
     }
     return requested;
   }
-  const rated = ratings.dimensions.filter((d) => d.verdicts > 0);
-  return (rated.find((d) => d.dimension === OVERALL_DIMENSION) ?? rated[0])?.dimension ?? null;
+  const defined = test.rating_dimensions.map((dimension) => dimension.id);
+  return defined.find((id) => id === OVERALL_DIMENSION) ?? defined[0] ?? null;
 }
 
 /** Runs the SRM check on distinct cases per arm in split mode. Factorial mode sends every case to every arm, so it has no split. */
@@ -342,9 +361,14 @@ function recommend(winners: readonly WinnerVerdict[], srm: StatsData["srm"]): st
 function describeMethods(
   correctionName: string,
   resamples: number,
-  rankingResamples?: number,
+  options: { qualityDimension: string | null; rankingResamples?: number },
 ): string[] {
+  const { qualityDimension, rankingResamples } = options;
   return [
+    `Quality verdict: dimension "${qualityDimension ?? "none"}", which is the test's ` +
+    `dimension named "${OVERALL_DIMENSION}" when it defines one, otherwise its first rating ` +
+    `dimension. Every dimension is reported in its own row, and so is the optional ` +
+    `"${OVERALL_DIMENSION}" choice of a rating when the test defines no such dimension.`,
     `Percentiles: ${QUANTILE_METHOD}.`,
     `Intervals on medians, p95 and mean cost: percentile bootstrap with up to ${resamples} ` +
     `seeded resamples (xoshiro128**); samples too large for that many within ` +

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import type { TestResult } from "../schema/mod.ts";
+import { buildRatings } from "../stats/_testing.ts";
 import { resultRow, sampleTest } from "../store/_testing.ts";
 import { statsSections } from "./stats_sections.ts";
 
@@ -61,4 +62,40 @@ Deno.test("statsSections() says what the SRM check detects", () => {
     srm.markdown,
     /cannot detect a biased assignment; it detects results that are missing/,
   );
+});
+
+Deno.test("statsSections() keeps the quality dimension on one overall", () => {
+  const test = { ...sampleTest(), rating_dimensions: [{ id: "helpful" }] };
+  const { pairs, ratings } = buildRatings([{ a: "short/m1", b: "long/m1", wins: 2 }], {
+    dimension: "helpful",
+  });
+  const overall = { ...ratings[0]!, rater_id: "rater-2", choices: {}, overall: "A" as const };
+  const { data, sections } = statsSections(test, {
+    results: results({ "short/m1": 0.001, "long/m1": 0.002 }),
+    pairs,
+    ratings: [...ratings, overall],
+  }, FAST);
+
+  assert.equal(data.quality_dimension, "helpful");
+  const rows = data.ratings.dimensions.map((d) => [d.dimension, d.verdicts]);
+  assert.deepEqual(rows, [["helpful", 2], ["overall", 1]]);
+  const methods = sections.find((section) => section.id === "methods")!;
+  assert.match(methods.markdown, /Quality verdict: dimension "helpful"/);
+});
+
+Deno.test("statsSections() prefers a defined overall dimension", () => {
+  const test = { ...sampleTest(), rating_dimensions: [{ id: "helpful" }, { id: "overall" }] };
+  const { pairs, ratings } = buildRatings([{ a: "short/m1", b: "long/m1", wins: 2 }], {
+    dimension: "helpful",
+  });
+  const { data } = statsSections(test, {
+    results: results({ "short/m1": 0.001, "long/m1": 0.002 }),
+    pairs,
+    ratings,
+  }, FAST);
+
+  assert.equal(data.quality_dimension, "overall");
+  const quality = data.winners.find((winner) => winner.metric === "quality")!;
+  assert.equal(quality.arm_id, null);
+  assert.match(quality.statement, /^No verdicts on the quality dimension "overall" yet/);
 });

@@ -44,23 +44,40 @@ async function runAndInterrupt(
   return { code: status.code, summary: JSON.parse(await stdout), stderr };
 }
 
-/** Counts the stored rows per call key over every Parquet part file. */
-async function rowsPerKey(out: string, testId: string): Promise<Map<string, number>> {
+/** Runs `SELECT columns FROM <every Parquet part file> rest` and returns the rows. */
+async function queryResults(
+  out: string,
+  testId: string,
+  query: { columns: string; rest?: string },
+): Promise<Record<string, unknown>[]> {
   const store = new FsStore({ root: out });
   try {
     const files = await store.resultFiles(testId);
     const connection = await (await store.duckdb()).connect();
     const list = files.map((file) => `'${file.replaceAll("'", "''")}'`).join(", ");
     const reader = await connection.runAndReadAll(
-      `SELECT call_key, count(*)::INTEGER AS n FROM read_parquet([${list}]) GROUP BY call_key`,
+      `SELECT ${query.columns} FROM read_parquet([${list}]) ${query.rest ?? ""}`,
     );
     connection.closeSync();
-    return new Map(
-      reader.getRowObjectsJS().map((row) => [row.call_key as string, row.n as number]),
-    );
+    return reader.getRowObjectsJS();
   } finally {
     await store.close();
   }
+}
+
+/** Counts the stored rows per call key. */
+async function rowsPerKey(out: string, testId: string): Promise<Map<string, number>> {
+  const rows = await queryResults(out, testId, {
+    columns: "call_key, count(*)::INTEGER AS n",
+    rest: "GROUP BY call_key",
+  });
+  return new Map(rows.map((row) => [row.call_key as string, row.n as number]));
+}
+
+/** Reads the stored cost in USD per call key. */
+async function costPerKey(out: string, testId: string): Promise<Map<string, number>> {
+  const rows = await queryResults(out, testId, { columns: "call_key, cost_usd" });
+  return new Map(rows.map((row) => [row.call_key as string, row.cost_usd as number]));
 }
 
 Deno.test("resume after SIGINT makes each call once", async () => {
@@ -127,7 +144,23 @@ Deno.test("--retry-errors reruns errors and missing calls", async () => {
     const file = await writeSmallExperiment(dir, { cases: 4, concurrency: 1, brokenModel: true });
     const out = join(dir, "out");
 
-    // A tiny budget pauses the run after a few priced successes; the broken model's errors cost nothing.
+    // The simulated draws depend on the seed and the text, so a full run of the
+    // same file prices each call. With concurrency 1 the plan order is sim, broken,
+    // sim, and the budget is checked when a call starts. So a budget between the
+    // first sim call's cost and the first two sim calls' cost stops the run after
+    // the third call, with one error of the broken model stored.
+    const probeOut = join(dir, "probe");
+    const probe = await runMain(["run", file, "--out", probeOut, "--id", "e1", "--json"]);
+    assert.equal(probe.code, 0, probe.stderr);
+    const costs = await costPerKey(probeOut, "e1");
+    const firstSim = costs.get("e1|plain/sim|case-1|0");
+    const secondSim = costs.get("e1|brief/sim|case-1|0");
+    assert.ok(firstSim !== undefined, "first sim call not stored");
+    assert.ok(secondSim !== undefined, "second sim call not stored");
+    assert.ok(firstSim > 0, `first sim call cost ${firstSim}`);
+    assert.ok(secondSim > 0, `second sim call cost ${secondSim}`);
+    const budget = firstSim + secondSim / 2;
+
     const first = await runMain([
       "run",
       file,
@@ -137,13 +170,13 @@ Deno.test("--retry-errors reruns errors and missing calls", async () => {
       "e1",
       "--json",
       "--max-cost-usd",
-      "0.00005",
+      String(budget),
     ]);
     assert.equal(first.code, 1, first.stderr);
     const paused: RunJsonSummary = JSON.parse(first.stdout);
     assert.equal(paused.reason, "budget reached");
-    assert.ok(paused.errors >= 1, `stored ${paused.errors} errors`);
-    assert.ok(paused.done < 16, `made ${paused.done} calls`);
+    assert.equal(paused.errors, 1, `stored ${paused.errors} errors`);
+    assert.equal(paused.done, 3, `made ${paused.done} calls`);
 
     const retried = await runMain([
       "run",

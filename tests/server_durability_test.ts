@@ -119,6 +119,15 @@ async function spawnServer(root: string): Promise<{ child: Deno.ChildProcess; ur
   throw new Error(`server did not start within 30 s; stderr:\n${seen}`);
 }
 
+/** Acknowledged ratings after which the server is killed: the first wave's 200 and 50 more. */
+const KILL_AFTER = 250;
+/** Concurrent request loops, enough that some requests are in flight at the kill. */
+const STREAM_WORKERS = 16;
+/** Bound on the requests of the stream, far above the 50 needed to reach KILL_AFTER. */
+const STREAM_MAX_REQUESTS = 5_000;
+/** Bound on the time of the stream, far above the expected second. */
+const STREAM_TIMEOUT_MS = 30_000;
+
 Deno.test("server keeps acknowledged ratings after SIGKILL", async () => {
   const root = await Deno.makeTempDir({ prefix: "ablab-kill-" });
   try {
@@ -126,7 +135,7 @@ Deno.test("server keeps acknowledged ratings after SIGKILL", async () => {
     await seedTest(first.url, 10);
     const pairs = await readPairIds(root);
 
-    // One wave fully acknowledged, then a second wave cut off by SIGKILL mid-flight.
+    // One wave fully acknowledged, so a replay after the restart has a stored record.
     const acknowledged = new Set<string>();
     const wave1 = await Promise.all(
       Array.from({ length: 200 }, (_, i) => submit(first.url, ratingBody(i, pairs))),
@@ -135,24 +144,42 @@ Deno.test("server keeps acknowledged ratings after SIGKILL", async () => {
       assert.equal(r.status, 201);
       acknowledged.add(r.json.rating.idempotency_key);
     }
-    const wave2 = Array.from(
-      { length: 300 },
-      (_, i) =>
-        submit(first.url, ratingBody(200 + i, pairs)).then((r) => {
-          if (r.status === 201) acknowledged.add(r.json.rating.idempotency_key);
-        }).catch(() => {}),
-    );
-    // Kill once part of the second wave is acknowledged, so the rest is still in flight.
-    const killDeadline = Date.now() + 10_000;
-    while (acknowledged.size < 250 && Date.now() < killDeadline) {
-      await new Promise((resolve) => setTimeout(resolve, 1));
-    }
-    first.child.kill("SIGKILL");
-    const atKill = acknowledged.size;
+
+    // Then a stream of requests from several workers, each sending its next
+    // request as soon as the previous one returns, so requests are in flight at
+    // the kill however fast the server is. The worker that gets the KILL_AFTER-th
+    // acknowledgement sends SIGKILL. Every worker stops at its first failed
+    // request after the kill, or at the count or time bound.
+    const state = { next: 200, killed: false, inFlightAtKill: 0 };
+    const inFlight = new Set<number>();
+    const streamDeadline = Date.now() + STREAM_TIMEOUT_MS;
+    const worker = async () => {
+      while (state.next < 200 + STREAM_MAX_REQUESTS && Date.now() < streamDeadline) {
+        const i = state.next++;
+        inFlight.add(i);
+        let response;
+        try {
+          response = await submit(first.url, ratingBody(i, pairs));
+        } catch (error) {
+          if (state.killed) return;
+          throw error;
+        } finally {
+          inFlight.delete(i);
+        }
+        if (response.status === 201) acknowledged.add(response.json.rating.idempotency_key);
+        else assert.ok(state.killed, `rating ${i} returned ${response.status} before the kill`);
+        if (!state.killed && acknowledged.size >= KILL_AFTER) {
+          state.killed = true;
+          state.inFlightAtKill = inFlight.size;
+          first.child.kill("SIGKILL");
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: STREAM_WORKERS }, worker));
+    if (!state.killed) first.child.kill("SIGKILL");
     await first.child.status;
-    await Promise.all(wave2);
-    assert.ok(atKill >= 250, `only ${atKill} ratings acknowledged before the kill`);
-    assert.ok(acknowledged.size < 500, "every request finished before the kill");
+    assert.ok(state.killed, `only ${acknowledged.size} ratings acknowledged before the bound`);
+    assert.ok(state.inFlightAtKill >= 1, "no request was in flight at the kill");
 
     // Every acknowledged rating is on disk, once.
     const store = new FsStore({ root });

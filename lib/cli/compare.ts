@@ -119,6 +119,19 @@ export function parseCompareArgs(args: string[]): CompareRequest {
 }
 
 /**
+ * Checks that a test has a judge, for `--judge` of `run` and `compare`.
+ *
+ * @throws {UsageError} when the test has no judge configured.
+ */
+export function checkJudgeConfigured(test: ABTest): void {
+  if (test.judge !== undefined) return;
+  throw new UsageError(
+    `test "${test.id}" has no judge configured; add a judge (model and rubric) to the ` +
+      "experiment file, or rate the pairs in the site (`deno task serve`)",
+  );
+}
+
+/**
  * Builds and stores the comparison pairs of a test, runs its judge unless
  * `request.judge` is false, and rewrites the report.
  *
@@ -133,12 +146,7 @@ export async function compareStoredTest(
   context: CommandContext,
 ): Promise<CompareOutcome> {
   const { logger } = context;
-  if (request.judge === true && test.judge === undefined) {
-    throw new UsageError(
-      `test "${test.id}" has no judge configured; add a judge (model and rubric) to the ` +
-        "experiment file, or rate the pairs in the site (`deno task serve`)",
-    );
-  }
+  if (request.judge === true) checkJudgeConfigured(test);
 
   // Pairs: stored ones are kept, so ids and sides stay stable across calls.
   const started = performance.now();

@@ -34,7 +34,7 @@ import { getStoredTest } from "./stored_test.ts";
 import { installStopSignals } from "./stop_signals.ts";
 import { makeTestId } from "./test_id.ts";
 import { compareCommandHint, resumeCommand } from "./hints.ts";
-import { type CompareJsonSummary, compareStoredTest } from "./compare.ts";
+import { checkJudgeConfigured, type CompareJsonSummary, compareStoredTest } from "./compare.ts";
 
 /** Options for `executeRun` beyond the flags. */
 export interface ExecuteRunOptions {
@@ -85,6 +85,7 @@ export async function executeRun(
     const prepared = request.resumeId === undefined
       ? await prepareNewTest(request, store, logger, options)
       : await prepareResume(request, controller, store);
+    if (request.judge) checkJudgeConfigured(prepared.test);
 
     if (request.dryRun) {
       const plan = createDryRunPlan(prepared.test, {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { FsStore } from "../lib/mod.ts";
-import { runMain, writeSmallExperiment } from "./cli_helpers.ts";
+import { exists, runMain, writeSmallExperiment } from "./cli_helpers.ts";
 
 /** Appends a judge that uses the small experiment's simulated model. */
 async function addJudge(file: string): Promise<void> {
@@ -96,6 +96,18 @@ Deno.test("compare --judge without judge exits 2", () =>
     assert.match(result.stderr, /test "n1" has no judge configured/);
   }));
 
+Deno.test("run --judge without judge exits 2", () =>
+  withTempDir(async (dir) => {
+    const file = await writeSmallExperiment(dir);
+    const out = join(dir, "out");
+
+    const result = await runMain(["run", file, "--out", out, "--id", "n2", "--judge"]);
+
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /test "n2" has no judge configured/);
+    assert.equal(await exists(out), false, "run --judge wrote the output folder");
+  }));
+
 Deno.test("compare --control unknown arm exits 2", () =>
   withTempDir(async (dir) => {
     const file = await writeSmallExperiment(dir);
@@ -119,6 +131,7 @@ Deno.test("compare unknown test exits 2", () =>
 Deno.test("budget stop keeps --out in hints", () =>
   withTempDir(async (dir) => {
     const file = await writeSmallExperiment(dir, { cases: 6 });
+    await addJudge(file);
     const out = join(dir, "out");
 
     const result = await runMain([

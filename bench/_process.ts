@@ -88,6 +88,12 @@ export function parsePeakRss(timeReport: string): number | null {
   return match === null ? null : Number(match[1]) * 1024;
 }
 
+/** Removes the report of `time -v` from a child's stderr, leaving the child's own output. */
+export function withoutTimeReport(stderr: string): string {
+  const start = stderr.search(/^(Command exited with non-zero status|\tCommand being timed)/m);
+  return start === -1 ? stderr : stderr.slice(0, start);
+}
+
 /** Returns the last line of `text` that parses as a JSON object. */
 export function lastJsonLine<T>(text: string, what: string): T {
   const lines = text.trim().split("\n").reverse();

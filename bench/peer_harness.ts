@@ -15,7 +15,15 @@
 import { parseArgs } from "node:util";
 import { join } from "node:path";
 import { stringify } from "yaml";
-import { GNU_TIME, lastJsonLine, parsePeakRss, REPO, runProcess, startMock } from "./_process.ts";
+import {
+  GNU_TIME,
+  lastJsonLine,
+  parsePeakRss,
+  REPO,
+  runProcess,
+  startMock,
+  withoutTimeReport,
+} from "./_process.ts";
 import { PEER_MODELS, PEER_PROMPTS } from "./peer_client.ts";
 
 /** Figures of one contender run. */
@@ -95,7 +103,11 @@ async function runContender(
       String(concurrency),
     ], { timeoutMs: CONTENDER_TIMEOUT_MS });
     if (output.code !== 0) {
-      throw new Error(`${contender} exited with ${output.code}:\n${output.stderr.slice(-3000)}`);
+      throw new Error(
+        `${contender} exited with ${output.code}:\n${
+          withoutTimeReport(output.stderr).slice(-3000)
+        }`,
+      );
     }
     const measured = lastJsonLine<{ calls: number; errors: number; workMs: number }>(
       output.stdout,
@@ -145,7 +157,9 @@ async function runContender(
     // promptfoo exits 100 when some test failed an assertion; this workload has none.
     if (output.code !== 0 && output.code !== 100) {
       throw new Error(
-        `promptfoo exited with ${output.code}:\n${(output.stdout + output.stderr).slice(-3000)}`,
+        `promptfoo exited with ${output.code}:\n${
+          (output.stdout + withoutTimeReport(output.stderr)).slice(-3000)
+        }`,
       );
     }
     const counted = await readPromptfooResults(resultsPath);

@@ -250,7 +250,7 @@ function siteSection(figures: SiteFigures): string[] {
     "Observable Framework (`ABLAB_RUNS`, `ABLAB_SITE_OUT`), served by lib/server/serve_command.ts " +
     "(what `deno task serve` runs) as a subprocess on 127.0.0.1 and opened in headless /usr/bin/chromium (playwright-core) with an empty " +
     "cache. Bytes are response bodies plus headers as Chromium reports them " +
-    "(`request.sizes()`), counted until network idle.",
+    "(`request.sizes()`), counted until network idle. The page must return 200 and draw a chart.",
     "",
     table(
       [
@@ -259,7 +259,8 @@ function siteSection(figures: SiteFigures): string[] {
         "first-load requests",
         "transferred (MiB)",
         "largest response",
-        "load to network idle (s)",
+        "first chart (s)",
+        "network idle (s)",
         "requests off loopback",
         "server after SIGTERM",
       ],
@@ -269,6 +270,7 @@ function siteSection(figures: SiteFigures): string[] {
         String(figures.requests),
         (figures.transferredBytes / MIB).toFixed(2),
         `${figures.largest.url} (${(figures.largest.bytes / MIB).toFixed(2)} MiB)`,
+        figures.readyMs === undefined ? "n/a" : seconds(figures.readyMs),
         seconds(figures.loadMs),
         String(figures.offLoopback.length),
         figures.serverExit ?? "not recorded",

@@ -49,7 +49,11 @@ export interface AppOptions {
    * stops DNS rebinding from reaching a loopback server. Undefined accepts any.
    */
   allowedHosts?: string[];
-  /** Extensions of `POST /ab-tests/{id}/report`. Default `defaultReportExtensions()`: statistics, position bias, agreement. */
+  /**
+   * Extensions of the reports the server writes: after a run it started, after
+   * compare, and on `POST /ab-tests/{id}/report`. Default
+   * `defaultReportExtensions()`: statistics, position bias, agreement.
+   */
   reportExtensions?: ReportExtension[];
 }
 
@@ -80,6 +84,7 @@ export function createApp(options: AppOptions): App {
   const logger = options.logger ?? nullLogger;
   const controller = options.controller ?? new Controller({ store: options.store, logger });
   const csrf = new CsrfTokens();
+  const reportExtensions = options.reportExtensions ?? defaultReportExtensions();
   const context: ServerContext = {
     store: options.store,
     controller,
@@ -87,6 +92,7 @@ export function createApp(options: AppOptions): App {
       store: options.store,
       controller,
       logger,
+      reportExtensions,
       ...(options.runner === undefined ? {} : { runner: options.runner }),
     }),
     logger,
@@ -96,7 +102,7 @@ export function createApp(options: AppOptions): App {
     env: options.env ?? {},
     pairs: new PairIndex(options.store),
     tests: new TestCache(options.store),
-    reportExtensions: options.reportExtensions ?? defaultReportExtensions(),
+    reportExtensions,
   };
   const routes = [...testRoutes(), ...ratingRoutes(), ...reportRoutes()];
   const router = new Router<ServerContext>().add(...routes);

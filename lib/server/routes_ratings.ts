@@ -8,6 +8,7 @@ import { z } from "zod";
 import { blindPair, nextUnratedPair } from "../compare/blind.ts";
 import { runJudge } from "../compare/judge.ts";
 import { buildPairs } from "../compare/pairs.ts";
+import { writeReport } from "../report/write_report.ts";
 import { ChoiceSchema, ID_PATTERN, IdSchema, type Rating, type TestResult } from "../schema/mod.ts";
 import { readJson } from "./body.ts";
 import type { ServerContext } from "./context.ts";
@@ -114,10 +115,26 @@ export function ratingRoutes(): R[] {
             throw new HttpError(409, `pairs stored, but the judge cannot run: ${error.message}`);
           }
         }
+
+        // The report shows the new pairs and judge ratings, as after `ablab compare`.
+        let reportWritten = true;
+        try {
+          await writeReport(context.store, id, {
+            extensions: [...context.reportExtensions],
+            logger: context.logger,
+          });
+        } catch (error) {
+          reportWritten = false;
+          context.logger.error("report not written after compare", {
+            test_id: id,
+            error: (error as Error).message,
+          });
+        }
         return json({
           comparisons: pairs.length,
           created: added.length,
           ...(judge ? { judge } : {}),
+          report_written: reportWritten,
         });
       },
     },

@@ -8,6 +8,7 @@
 import type { Controller } from "../controller/controller.ts";
 import { type RunProgress, type RunSummary, runTest } from "../engine/engine.ts";
 import type { Logger } from "../log.ts";
+import { type ReportExtension, writeReport } from "../report/write_report.ts";
 import type { ABTest } from "../schema/mod.ts";
 import type { Store } from "../store/store.ts";
 
@@ -35,12 +36,15 @@ export interface RunManagerOptions {
   logger: Logger;
   /** Default: the engine's `runTest` with the simulated provider's default time scale. */
   runner?: TestRunner;
+  /** Extensions of the report written when a run completes or pauses at the budget. Default none. */
+  reportExtensions?: readonly ReportExtension[];
 }
 
 /**
  * Starts and stops engine runs for running tests. A run that finishes every
- * call completes its test; one stopped by the cost budget pauses it; one that
- * throws fails it.
+ * call completes its test, and one stopped by the cost budget pauses it. Both
+ * then write the test's report, as `ablab run` does. A run that throws fails
+ * its test, and a run stopped through `stop` leaves the state to the caller.
  */
 export class RunManager {
   #runs = new Map<string, ActiveRun>();
@@ -75,7 +79,10 @@ export class RunManager {
           await controller.pause(test.id, { reason: "budget reached" });
         } else if (!summary.interrupted) {
           await controller.complete(test.id, { reason: "run finished" });
+        } else {
+          return;
         }
+        await this.#writeReport(test.id);
       } catch (error) {
         logger.error("run failed", { test_id: test.id, error: (error as Error).message });
         await controller.fail(test.id, { reason: "run failed" }).catch((failure) => {
@@ -91,12 +98,33 @@ export class RunManager {
     this.#runs.set(test.id, run);
   }
 
+  /** Writes the report after the state change, so it shows the new status; logs a failure. */
+  async #writeReport(testId: string): Promise<void> {
+    const { store, logger } = this.#options;
+    try {
+      await writeReport(store, testId, {
+        extensions: this.#options.reportExtensions ?? [],
+        logger,
+      });
+    } catch (error) {
+      logger.error("report not written after the run", {
+        test_id: testId,
+        error: (error as Error).message,
+      });
+    }
+  }
+
   /** Stop a test's run gently and wait until its finished calls are written. */
   async stop(testId: string): Promise<void> {
     const run = this.#runs.get(testId);
     if (run === undefined) return;
     run.stop.abort(new DOMException("run stopped through the API", "AbortError"));
     await run.done;
+  }
+
+  /** Wait until a test's active run, if any, has settled its state and written its report. */
+  async settled(testId: string): Promise<void> {
+    await this.#runs.get(testId)?.done;
   }
 
   /** Latest progress of a test's run, active or finished in this process. */

@@ -37,6 +37,13 @@ Deno.test("server runs a test through its lifecycle", async () => {
   assert.equal(progress.planned_calls, 24);
   assert.equal(progress.stored_calls, 24);
 
+  // The finished run wrote the report.
+  const afterRun = await fetch(`${base}/api-demo/report`);
+  assert.equal(afterRun.status, 200);
+  const runReport = await afterRun.json();
+  assert.equal(runReport.status, "completed");
+  assert.ok(!JSON.stringify(runReport).includes("judge:large"), "report before compare");
+
   const again = await postJson(`${base}/api-demo/pause`, {});
   assert.equal(again.status, 409);
   const late = await postJson(`${base}/api-demo/results`, { results: [] });
@@ -57,6 +64,12 @@ Deno.test("server runs a test through its lifecycle", async () => {
   assert.equal(judge.judged, 36);
   assert.equal(judge.rater_id, "judge:large");
   assert.equal(judge.calls, 72);
+  assert.equal(compared.body.report_written, true);
+  const afterCompare = await (await fetch(`${base}/api-demo/report`)).json();
+  assert.ok(
+    JSON.stringify(afterCompare).includes("judge:large"),
+    "report after compare lists no judge ratings",
+  );
 
   // A blind pair for a person, then the rating reveals the arms.
   const next = await fetch(`${base}/api-demo/comparisons/next?rater=ann`);

@@ -1,7 +1,8 @@
 /**
  * Unit tests of the site's browser modules that need no DOM: code point
  * truncation, the configurator's form model against the real experiment file
- * parser, CSV export, totals and number formats.
+ * parser, CSV export, totals, number formats, the Markdown subset of report
+ * sections, and the index's judge cost.
  */
 import assert from "node:assert/strict";
 import { type AggregateMetrics, parseCsv, parseExperiment } from "../lib/mod.ts";
@@ -18,12 +19,16 @@ import {
 } from "../site/src/components/experiment_form.js";
 import { armsCsv, CSV_COLUMNS, csvField } from "../site/src/components/report_view.js";
 import { totals } from "../site/src/components/dashboard.js";
+import { judgeCost } from "../site/src/components/index_view.js";
+import { parseInline, parseMarkdown } from "../site/src/components/markdown.js";
+import { formatUsd as formatUsdMarkdown } from "../lib/report/format.ts";
 import {
   formatInterval,
   formatMs,
   formatP,
   formatPercent,
   formatUsd,
+  roundSignificant,
 } from "../site/src/components/format.js";
 
 Deno.test("truncateCodePoints() never splits a surrogate pair", () => {
@@ -190,10 +195,91 @@ Deno.test("formatters show missing values as a dash, not 0", () => {
     assert.equal(format(null), "–");
     assert.equal(format(Number.NaN), "–");
   }
-  assert.equal(formatUsd(0.0031), "$0.003100");
+  assert.equal(formatUsd(0.0031), "$0.00310");
   assert.equal(formatUsd(12.5), "$12.50");
   assert.equal(formatMs(12_345), "12.3 s");
   assert.equal(formatP(0.0001), "< 0.001");
   assert.equal(formatInterval(0.5, 0.4, 0.6), "0.50 [0.40, 0.60]");
   assert.equal(formatInterval(0.5, null, 0.6), "0.50");
+});
+
+Deno.test("formatUsd() matches the Markdown report", () => {
+  const values = [0, 0.02, 0.003243, 0.0000007049, 0.5, 0.99949, 1, 12.5, 1234.567, -0.0042, 1e-13];
+  for (const value of values) {
+    assert.equal(formatUsd(value), formatUsdMarkdown(value), String(value));
+  }
+  assert.equal(formatUsd(0.02), "$0.0200");
+  assert.equal(formatUsd(0.003243), "$0.00324");
+});
+
+Deno.test("csvField() rounds float noise", () => {
+  assert.equal(csvField(0.0032430000000000002), "0.003243");
+  assert.equal(csvField(0.1 + 0.2), "0.3");
+  assert.equal(csvField(123456789012345), "123456789012345");
+  assert.equal(csvField(1e-20 / 3), "3.33333333333e-21");
+  assert.equal(roundSignificant(Number.POSITIVE_INFINITY), Number.POSITIVE_INFINITY);
+});
+
+Deno.test("parseMarkdown() reads a pipe table", () => {
+  const blocks = parseMarkdown(
+    [
+      "Intro line one",
+      "line two with **bold** and `a|b`.",
+      "",
+      "| arm | cost | note |",
+      "| --- | ---: | :---: |",
+      "| a/m | $0.0200 | x \\| y |",
+      "| `co\\|de` | 1 |",
+    ].join("\n"),
+  );
+  assert.equal(blocks.length, 2);
+  assert.deepEqual(blocks[0], {
+    type: "paragraph",
+    inline: [
+      { type: "text", text: "Intro line one line two with " },
+      { type: "strong", children: [{ type: "text", text: "bold" }] },
+      { type: "text", text: " and " },
+      { type: "code", text: "a|b" },
+      { type: "text", text: "." },
+    ],
+  });
+  const table = blocks[1] as {
+    type: string;
+    align: (string | null)[];
+    header: unknown[][];
+    rows: { type: string; text: string }[][][];
+  };
+  assert.equal(table.type, "table");
+  assert.deepEqual(table.align, [null, "right", "center"]);
+  assert.equal(table.header.length, 3);
+  assert.deepEqual(table.rows[0]![2], [{ type: "text", text: "x | y" }]);
+  assert.deepEqual(table.rows[1]![0], [{ type: "code", text: "co|de" }]);
+  assert.equal(table.rows[1]!.length, 2);
+});
+
+Deno.test("parseMarkdown() keeps HTML as text", () => {
+  const hostile = '<img src=x onerror="alert(1)"> [x](javascript:alert(1))';
+  const blocks = parseMarkdown(`- ${hostile}\n- two\n\n### Title <b>`);
+  assert.deepEqual(blocks[0], {
+    type: "list",
+    ordered: false,
+    items: [[{ type: "text", text: hostile }], [{ type: "text", text: "two" }]],
+  });
+  assert.deepEqual(blocks[1], {
+    type: "heading",
+    level: 3,
+    inline: [{ type: "text", text: "Title <b>" }],
+  });
+});
+
+Deno.test("parseInline() unescapes and leaves unmatched marks", () => {
+  assert.deepEqual(parseInline("\\*a\\* \\\\ `x"), [{ type: "text", text: "*a* \\ `x" }]);
+  assert.deepEqual(parseInline("**open"), [{ type: "text", text: "**open" }]);
+  assert.deepEqual(parseInline("p 0.01*"), [{ type: "text", text: "p 0.01*" }]);
+});
+
+Deno.test("judgeCost() shows the judge's cost apart", () => {
+  assert.equal(judgeCost({ judge_cost_usd: null, judge_cost_unknown: 0 }), "no judge");
+  assert.equal(judgeCost({ judge_cost_usd: 0.003243, judge_cost_unknown: 0 }), "$0.00324");
+  assert.equal(judgeCost({ judge_cost_usd: 0, judge_cost_unknown: 2 }), "$0 + 2 unknown");
 });

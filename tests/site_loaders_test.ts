@@ -9,6 +9,7 @@ import {
   type AggregateMetrics,
   callKey,
   type ComparisonPair,
+  formatJudgeComment,
   quantileSorted,
   type Rating,
   RESULT_COLUMNS,
@@ -205,6 +206,31 @@ Deno.test("buildIndexRow() sums metrics and keeps named winners", () => {
   assert.equal(rowOut.last_change_at, "2026-12-01T11:00:00.000Z");
   assert.equal(rowOut.simulated, true);
   assert.equal(rowOut.has_report, true);
+});
+
+Deno.test("buildIndexRow() sums the judge's cost apart", () => {
+  const judged = (cost: number | null, key: string): Rating => ({
+    comparison_id: `cmp-${key}`,
+    test_id: "t1",
+    rater_id: "judge:gpt-4o-mini",
+    choices: { overall: "A" },
+    comment: formatJudgeComment({ ab: { overall: "A" }, ba: { overall: "A" }, cost_usd: cost }),
+    idempotency_key: key,
+    created_at: "2026-12-01T11:00:00.000Z",
+  });
+  const input = { test: TEST, state: STATE, metrics: [metrics("a/m")], report: undefined };
+  const none = buildIndexRow(input);
+  assert.equal(none.judge_cost_usd, null);
+  assert.equal(none.judge_cost_unknown, 0);
+
+  const human = { ...judged(null, "h"), rater_id: "ann", comment: undefined };
+  const row = buildIndexRow({
+    ...input,
+    ratings: [judged(0.001, "1"), judged(0.0025, "2"), judged(null, "3"), human],
+  });
+  assert.ok(Math.abs(row.judge_cost_usd! - 0.0035) < 1e-12, String(row.judge_cost_usd));
+  assert.equal(row.judge_cost_unknown, 1);
+  assert.ok(Math.abs(row.cost_usd! - 0.006) < 1e-12, "call cost changed by the judge");
 });
 
 Deno.test("sortIndexRows() puts the latest change first", () => {

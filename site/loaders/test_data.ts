@@ -70,8 +70,12 @@ export async function readIndexInput(store: Store, testId: string): Promise<Test
       `Test "${testId}" not found in the runs folder; rebuild after the run is stored`,
     );
   }
-  const [files, report] = await Promise.all([store.resultFiles(testId), store.getReport(testId)]);
+  const [files, report, ratings] = await Promise.all([
+    store.resultFiles(testId),
+    store.getReport(testId),
+    store.listRatings(testId),
+  ]);
   const source = files ? { files } : { rows: await store.readResults(testId) };
   const metrics = await aggregateResults(source, { arms: listArms(test) });
-  return { test, state, metrics, report };
+  return { test, state, metrics, report, ratings };
 }

@@ -9,6 +9,8 @@ import {
   type ABTestReport,
   type AggregateMetrics,
   listArms,
+  type Rating,
+  summarizeJudges,
   type TestState,
   type TestStatus,
 } from "../../lib/mod.ts";
@@ -25,8 +27,12 @@ export interface TestIndexRow {
   /** Calls the test plans: cases x repeats, times arms in factorial mode. */
   planned_calls: number;
   errors: number;
-  /** Sum of known costs in USD; null when no call of the test has a known cost. */
+  /** Sum of known costs of the test's model calls in USD; null when no call has a known cost. */
   cost_usd: number | null;
+  /** Sum of known LLM judge costs in USD; null when no judge rated the test. */
+  judge_cost_usd: number | null;
+  /** Judge ratings whose cost is unknown, so `judge_cost_usd` is a lower bound when above 0. */
+  judge_cost_unknown: number;
   /** Time of the last status change, ISO 8601. */
   last_change_at: string;
   /** Winning arm per metric from the stored report; empty when no report names one. */
@@ -42,6 +48,8 @@ export interface TestIndexInput {
   state: TestState;
   metrics: AggregateMetrics[];
   report: ABTestReport | undefined;
+  /** Stored ratings, for the LLM judge's cost. Default: none. */
+  ratings?: readonly Rating[];
 }
 
 /** Counts the calls a test plans, before any result exists. */
@@ -53,6 +61,8 @@ export function plannedCalls(test: ABTest): number {
 /** Builds the index row of one test. */
 export function buildIndexRow(input: TestIndexInput): TestIndexRow {
   const { test, state, metrics, report } = input;
+  // Every stored judge rating was paid for, including ones a later rating replaced.
+  const judges = summarizeJudges(input.ratings ?? []);
   const last = state.history[state.history.length - 1];
   const winners = (report?.winners ?? [])
     .filter((winner) => winner.arm_id !== null)
@@ -69,6 +79,8 @@ export function buildIndexRow(input: TestIndexInput): TestIndexRow {
     cost_usd: metrics.some((m) => m.cost_usd_total !== null)
       ? sum(metrics, (m) => m.cost_usd_total ?? 0)
       : null,
+    judge_cost_usd: judges.length === 0 ? null : sum(judges, (judge) => judge.cost_usd),
+    judge_cost_unknown: sum(judges, (judge) => judge.cost_unknown_pairs),
     last_change_at: last?.at ?? test.created_at ?? "",
     winners,
     simulated: metrics.some((m) => m.simulated_n > 0),

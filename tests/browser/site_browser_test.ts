@@ -18,6 +18,7 @@ import {
 import {
   DEMO_ID,
   HOSTILE_ID,
+  HOSTILE_JUDGE,
   HOSTILE_OUTPUTS,
   LIVE_ID,
   LONG_OUTPUT,
@@ -47,6 +48,31 @@ async function assertNoScriptRan(watched: WatchedPage, page: string) {
   );
   assert.equal(pwned, undefined, `a hostile snippet ran on ${page}`);
   assert.deepEqual(watched.dialogs, [], `a dialog opened on ${page}`);
+}
+
+/**
+ * Asserts the report page shows its sections as tables, has no Markdown
+ * source in a `<pre>`, and does not scroll sideways as a whole.
+ */
+async function assertReportTables(watched: WatchedPage, name: string) {
+  const page = watched.page;
+  await page.locator(".ablab-section table").first().waitFor({ timeout: PAGE_TIMEOUT_MS });
+  assert.ok(await page.locator(".ablab-section table").count() >= 3, `section tables on ${name}`);
+  const preTexts = await page.locator("#observablehq-main pre").allInnerTexts();
+  assert.deepEqual(
+    preTexts.filter((text) => text.includes("|")),
+    [],
+    `Markdown in <pre> on ${name}`,
+  );
+  // Strings, because this file is type-checked without the DOM library.
+  const overflow = await page.evaluate<number>(
+    "document.documentElement.scrollWidth - document.documentElement.clientWidth",
+  );
+  assert.ok(overflow <= 0, `${name} is ${overflow} px wider than the window`);
+  const scroll = await page.evaluate<string>(
+    "getComputedStyle(document.querySelector('.ablab-section .ablab-table-scroll')).overflowX",
+  );
+  assert.equal(scroll, "auto", `table scroll on ${name}`);
 }
 
 async function deno(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -115,6 +141,11 @@ Deno.test({
           /Hostile <script>/,
         );
         await assertNoScriptRan(watched, "index");
+        const indexText = await watched.page.locator("table.ablab-index").innerText();
+        assert.match(indexText, /Judge cost/);
+        assert.match(indexText, /no judge/, "the demo has no judge");
+        const favicon = await watched.page.locator('head link[rel="icon"]').getAttribute("href");
+        assert.match(favicon ?? "", /^data:image\/svg\+xml,/, "no inline favicon");
         await screenshot(watched.page, "index");
         await watched.page.getByRole("link", { name: "Support reply tone" }).click();
         await watched.page.waitForURL(/tests\/site-demo\/index\.html$/);
@@ -227,6 +258,18 @@ Deno.test({
             );
           }
           assert.equal(await watched.page.locator("#observablehq-main script").count(), 0);
+          if (page === "report") {
+            await assertReportTables(watched, "hostile report");
+            const judgeCells = await watched.page.locator(".ablab-section td", {
+              hasText: "onerror",
+            }).allInnerTexts();
+            assert.ok(judgeCells.includes(HOSTILE_JUDGE), `judge id cell: ${judgeCells}`);
+            assert.equal(
+              await watched.page.locator(".ablab-report img, .ablab-report svg").count(),
+              0,
+              "hostile rater id made an element",
+            );
+          }
           await screenshot(watched.page, `hostile-${page}`);
           await assertNoScriptRan(watched, `hostile ${page}`);
           assertClean(watched, `hostile ${page}`);
@@ -273,6 +316,7 @@ Deno.test({
         const csv = (await read("csv")).split("\r\n");
         assert.ok(csv[0]!.startsWith("arm_id,variant_id,model_id,n,errors"));
         assert.equal(csv.filter((line) => line !== "").length, 7);
+        await assertReportTables(watched, "report");
         await screenshot(page, "report");
         await page.emulateMedia({ media: "print" });
         assert.equal(

@@ -15,11 +15,14 @@ import {
   buildPairs,
   callKey,
   Controller,
+  defaultReportExtensions,
   FsStore,
   listArms,
   parseExperiment,
+  type Rating,
   simulateRatings,
   type TestResult,
+  writeReport,
 } from "../../lib/mod.ts";
 
 /** Repository root. */
@@ -40,6 +43,13 @@ export const HOSTILE_OUTPUTS = [
   `<script>window.${PWNED_GLOBAL} = "script"</script>Plain answer after a script tag.`,
   `<img src="x" onerror="window.${PWNED_GLOBAL} = 'img'"> <a href="javascript:window.${PWNED_GLOBAL} = 'link'">click me</a> <svg onload="window.${PWNED_GLOBAL} = 'svg'"></svg>`,
 ];
+
+/**
+ * Rater id of the hostile test's LLM judge. The report's judge table shows it,
+ * so it carries HTML and a pipe that must not split its Markdown table cell.
+ */
+export const HOSTILE_JUDGE =
+  `judge:<img src=x onerror="window.${PWNED_GLOBAL}='judge'">|<script>window.${PWNED_GLOBAL}='cell'</script>`;
 
 /** A long output with astral characters, so truncation must respect code points. */
 export const LONG_OUTPUT = "🙂 long answer. ".repeat(400);
@@ -152,6 +162,8 @@ async function rateDemo(store: FsStore): Promise<void> {
     dimensions: test.rating_dimensions.map((d) => d.id),
   });
   await Promise.all(ratings.map((rating) => store.putRating(rating)));
+  // The stored report then has the rating sections, whose tables the report page shows.
+  await writeReport(store, DEMO_ID, { extensions: defaultReportExtensions() });
 }
 
 const HOSTILE_YAML = `
@@ -194,7 +206,24 @@ async function createHostileTest(store: FsStore, dir: string): Promise<void> {
   }
   await sink.close();
   await controller.complete(test.id);
-  await store.putComparisons(test.id, buildPairs(test, await store.readResults(test.id)));
+  const pairs = buildPairs(test, await store.readResults(test.id));
+  await store.putComparisons(test.id, pairs);
+
+  // Two people and a judge with a hostile id rate every pair, so the stored
+  // report has rating sections whose tables contain that id.
+  const raters = ["ann", "bob", HOSTILE_JUDGE];
+  const ratings: Rating[] = pairs.flatMap((pair, index) =>
+    raters.map((rater) => ({
+      comparison_id: pair.id,
+      test_id: test.id,
+      rater_id: rater,
+      choices: { overall: index % 2 === 0 ? "A" as const : "B" as const },
+      idempotency_key: `${rater}-${pair.id}`,
+      created_at: "2026-12-01T11:00:00.000Z",
+    }))
+  );
+  await Promise.all(ratings.map((rating) => store.putRating(rating)));
+  await writeReport(store, test.id, { extensions: defaultReportExtensions() });
 }
 
 /** Builds one successful simulated result. */

@@ -17,11 +17,41 @@ export function formatCount(value) {
   return isNumber(value) ? value.toLocaleString("en-US") : MISSING;
 }
 
-/** Formats US dollars; amounts under a cent keep four significant digits. */
+/** Significant digits shown for amounts below $1, as in the Markdown report. */
+const SIGNIFICANT_USD_DIGITS = 3;
+
+/** Decimals at most: 12 reach $0.000000000001, far below any per-call price. */
+const MAX_USD_DECIMALS = 12;
+
+/**
+ * Formats US dollars in fixed notation by the rule of the Markdown report's
+ * `formatUsd` (lib/report/format.ts): cents from $1, otherwise at least four
+ * decimals and three significant digits, so $0.0200 and $0.00324 line up in
+ * one column. The site keeps its own copy because pages load only browser
+ * modules, and a unit test compares the two.
+ */
 export function formatUsd(value) {
   if (!isNumber(value)) return MISSING;
-  if (value !== 0 && Math.abs(value) < 0.01) return `$${value.toPrecision(4)}`;
-  return value.toLocaleString("en-US", { style: "currency", currency: "USD" });
+  if (value === 0) return "$0";
+  const sign = value < 0 ? "-" : "";
+  const size = Math.abs(value);
+  if (size >= 1) return `${sign}$${size.toFixed(2)}`;
+  if (size < 10 ** -MAX_USD_DECIMALS) return `${sign}<$${(10 ** -MAX_USD_DECIMALS).toFixed(12)}`;
+  const decimals = Math.min(
+    MAX_USD_DECIMALS,
+    Math.max(4, SIGNIFICANT_USD_DIGITS - 1 - Math.floor(Math.log10(size))),
+  );
+  return `${sign}$${size.toFixed(decimals)}`;
+}
+
+/**
+ * Rounds a number to 12 significant digits, the precision of the report's
+ * statistics, so binary float noise such as 0.0032430000000000002 is dropped.
+ * Integers and non-finite values are returned unchanged.
+ */
+export function roundSignificant(value) {
+  if (!isNumber(value) || Number.isInteger(value)) return value;
+  return Number(value.toPrecision(12));
 }
 
 /** Formats milliseconds, switching to seconds from 10 s. */

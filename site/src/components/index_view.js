@@ -69,10 +69,11 @@ export function testsIndexView(rows) {
     },
     { label: "Errors", value: (row) => formatCount(row.errors), numeric: true },
     {
-      label: "Cost",
+      label: "Call cost",
       value: (row) => `${formatUsd(row.cost_usd)}${row.simulated ? " (simulated)" : ""}`,
       numeric: true,
     },
+    { label: "Judge cost", value: judgeCost, numeric: true },
     { label: "Last change", value: (row) => formatTime(row.last_change_at) },
     {
       label: "Winner",
@@ -81,5 +82,18 @@ export function testsIndexView(rows) {
           ? row.has_report ? "none significant" : "no report yet"
           : row.winners.map((w) => `${w.metric}: ${w.arm_id}`).join(", "),
     },
-  ], { className: "ablab-table ablab-index" });
+  ], {
+    className: "ablab-table ablab-index",
+    caption: "Call cost sums the test's model calls with a known price. Judge cost sums the " +
+      'LLM judge\'s rating calls, and "no judge" means no judge rated the test.',
+  });
+}
+
+/** Formats the judge cost; "+ n unknown" marks ratings whose cost was not recorded. */
+export function judgeCost(row) {
+  if (row.judge_cost_usd === null || row.judge_cost_usd === undefined) return "no judge";
+  const unknown = row.judge_cost_unknown > 0
+    ? ` + ${formatCount(row.judge_cost_unknown)} unknown`
+    : "";
+  return `${formatUsd(row.judge_cost_usd)}${unknown}`;
 }

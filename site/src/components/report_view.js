@@ -1,11 +1,20 @@
 /**
  * The report viewer: summary, variant performance, winner analysis with
- * significance, the full Markdown report as text, and downloads as JSON,
- * Markdown and CSV.
+ * significance, the statistics and rating sections as tables and text, and
+ * downloads as JSON, Markdown and CSV.
  *
  * @module
  */
-import { formatCount, formatMs, formatP, formatPercent, formatTime, formatUsd } from "./format.js";
+import {
+  formatCount,
+  formatMs,
+  formatP,
+  formatPercent,
+  formatTime,
+  formatUsd,
+  roundSignificant,
+} from "./format.js";
+import { markdownNodes } from "./markdown.js";
 import { textElement, textTable } from "./text.js";
 
 /** Per-arm columns of the CSV download, in order. */
@@ -34,12 +43,16 @@ export const CSV_COLUMNS = [
 ];
 
 /**
- * Quotes one CSV field per RFC 4180, and defuses a leading `=`, `+`, `-` or
- * `@` in text so spreadsheets do not run it as a formula.
+ * Quotes one CSV field per RFC 4180. Numbers are rounded to 12 significant
+ * digits so sums of prices print without float noise. A text field gets a
+ * quote mark before a leading `=`, `+`, `-`, `@`, tab or carriage return,
+ * so spreadsheets do not run it as a formula.
  */
 export function csvField(value) {
   if (value === null || value === undefined) return "";
-  if (typeof value === "number") return Number.isFinite(value) ? String(value) : "";
+  if (typeof value === "number") {
+    return Number.isFinite(value) ? String(roundSignificant(value)) : "";
+  }
   let text = String(value);
   if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
@@ -64,6 +77,14 @@ function downloadButton(label, name, type, content) {
     setTimeout(() => URL.revokeObjectURL(link.href), 1000);
   });
   return button;
+}
+
+/** Wraps a table in a block that scrolls sideways when the table is wider than the page. */
+function scrolling(table) {
+  const block = document.createElement("div");
+  block.className = "ablab-table-scroll";
+  block.append(table);
+  return block;
 }
 
 /**
@@ -130,7 +151,7 @@ export function reportView(data) {
   ));
 
   root.append(textElement("h2", "Variant performance"));
-  root.append(textTable(report.arms, [
+  root.append(scrolling(textTable(report.arms, [
     { label: "Arm", value: (a) => a.arm_id },
     { label: "Calls", value: (a) => formatCount(a.n), numeric: true },
     {
@@ -145,13 +166,13 @@ export function reportView(data) {
     { label: "Tokens", value: (a) => formatCount(a.total_tokens_sum), numeric: true },
     { label: "Cost", value: (a) => formatUsd(a.cost_usd_total), numeric: true },
     { label: "Per 1,000 calls", value: (a) => formatUsd(a.cost_per_1k_calls_usd), numeric: true },
-  ], { caption: `Percentiles: ${report.quantile_method}` }));
+  ], { caption: `Percentiles: ${report.quantile_method}` })));
 
   root.append(textElement("h2", "Winner analysis"));
   if (report.winners.length === 0) {
     root.append(textElement("p", "The report names no winner for any metric.", "ablab-muted"));
   } else {
-    root.append(textTable(report.winners, [
+    root.append(scrolling(textTable(report.winners, [
       { label: "Metric", value: (w) => w.metric },
       {
         label: "Winner",
@@ -160,24 +181,16 @@ export function reportView(data) {
       { label: "Finding", value: (w) => w.statement },
       { label: "Corrected p", value: (w) => formatP(w.p_value), numeric: true },
       { label: "Method", value: (w) => w.method ?? "descriptive" },
-    ]));
+    ])));
   }
 
+  // Section bodies are Markdown built from names and ids a user or a model
+  // chose; markdownNodes() puts all of that text in text nodes.
   for (const section of report.sections ?? []) {
-    root.append(
-      textElement("h2", section.title),
-      textElement("pre", section.markdown, "ablab-section"),
-    );
-  }
-
-  if (data.markdown !== null) {
-    const details = document.createElement("details");
-    details.className = "ablab-markdown";
-    details.append(
-      textElement("summary", "Full report (Markdown)"),
-      textElement("pre", data.markdown),
-    );
-    root.append(textElement("h2", "Full report"), details);
+    const body = document.createElement("div");
+    body.className = "ablab-section";
+    body.append(markdownNodes(section.markdown, { headingOffset: 2 }));
+    root.append(textElement("h2", section.title), body);
   }
   return root;
 }

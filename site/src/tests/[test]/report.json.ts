@@ -2,7 +2,7 @@
  * Data loader: the report of one test (`--test <id>`) and its Markdown. When
  * no report is stored yet, one is built from the stored results.
  */
-import { buildReport, renderMarkdown } from "../../../../lib/mod.ts";
+import { buildReport, latestRatings, renderMarkdown } from "../../../../lib/mod.ts";
 import { readTestData } from "../../../loaders/test_data.ts";
 import { testIdArgument, withRuns, writeJson } from "../../../loaders/source.ts";
 
@@ -12,7 +12,10 @@ const data = await withRuns(async (store) => {
   if (stored !== undefined) return { report: stored, stored: true };
   const { test, state, metrics, ratings } = await readTestData(store, testId);
   return {
-    report: buildReport(test, state, metrics, { ratingCount: ratings.length }),
+    report: buildReport(test, state, metrics, {
+      ratingCount: ratings.length,
+      countedRatingCount: latestRatings(ratings).length,
+    }),
     stored: false,
   };
 });

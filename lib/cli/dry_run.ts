@@ -9,23 +9,15 @@ import {
   type CostEstimate,
   DEFAULT_EXPECTED_OUTPUT_TOKENS,
   estimateCost,
-  expectedOutputTokens,
+  type ExpectedOutput,
+  expectedOutput,
   type Logger,
-  type ModelConfig,
+  type OutputLengthModel,
 } from "../mod.ts";
 import { formatUsd as formatReportUsd } from "../report/format.ts";
 
-/** The rule that sets the output length an estimate assumes for a model. */
-export interface OutputLengthRule {
-  /** Output tokens assumed per call. */
-  tokens: number;
-  /**
-   * `max_tokens` when the model's cap is below the length otherwise assumed,
-   * `profile` when the simulated profile's `output_words` sets it, `default`
-   * for the fixed assumption.
-   */
-  rule: "max_tokens" | "profile" | "default";
-}
+/** The output length an estimate assumes for a model and the rule that sets it. */
+export type OutputLengthRule = ExpectedOutput;
 
 /** The plan of a run, as printed and as the `--json` object. */
 export interface DryRunPlan {
@@ -49,16 +41,8 @@ export interface DryRunPlan {
 }
 
 /** Returns the output length an estimate assumes for a model and the rule that sets it. */
-export function outputLengthRule(
-  model: Pick<ModelConfig, "max_tokens" | "profile">,
-): OutputLengthRule {
-  const tokens = expectedOutputTokens(model);
-  const uncapped = expectedOutputTokens({
-    ...(model.profile === undefined ? {} : { profile: model.profile }),
-  });
-  if (model.max_tokens !== undefined && tokens < uncapped) return { tokens, rule: "max_tokens" };
-  if (model.profile?.output_words !== undefined) return { tokens, rule: "profile" };
-  return { tokens, rule: "default" };
+export function outputLengthRule(model: OutputLengthModel): OutputLengthRule {
+  return expectedOutput(model);
 }
 
 /** Options for `createDryRunPlan`. */
@@ -154,10 +138,12 @@ export function formatDryRunPlan(plan: DryRunPlan): string {
   }
   lines.push(`  budget: ${budgetLine(plan)}`);
   lines.push(
-    "  estimates count prompt tokens at about 4 characters per token. Output length per call:",
-    "  the simulated profile's output_words at 1.3 tokens per word (profile), else " +
-      `${DEFAULT_EXPECTED_OUTPUT_TOKENS}`,
-    "  tokens (default), capped by the model's max_tokens (max_tokens)",
+    "  estimates count prompt tokens at about 4 characters per token. Output tokens per call:",
+    "    profile     the model's profile.output_words at 1.3 tokens per word (1.5 if simulated)",
+    "    simulated   the simulated provider's default words for the model name at 1.5 tokens",
+    "                per word, x3.5 for reasoning models",
+    `    default     ${DEFAULT_EXPECTED_OUTPUT_TOKENS}, an assumption`,
+    "    max_tokens  the model's max_tokens, when it is lower than the rules above",
     "dry run: nothing was called or written",
   );
   return lines.join("\n") + "\n";

@@ -115,3 +115,22 @@ Deno.test("formatDryRunPlan() shows output length rule", () => {
   assert.match(text, /^ {2}a\/m .*100\/call \(max_tokens\)/m);
   assert.match(text, /^ {2}b\/local .*300\/call \(default\)/m);
 });
+
+Deno.test("outputLengthRule() uses simulated profiles", () => {
+  const sim = (model: string, extra: Record<string, unknown> = {}) =>
+    outputLengthRule({ provider: "simulated", model, ...extra });
+
+  // gpt-4o-mini's default profile has 70 words, at 1.5 tokens per word.
+  assert.deepEqual(sim("gpt-4o-mini"), { tokens: 105, rule: "simulated" });
+  assert.deepEqual(sim("gpt-4o-mini", { profile: { output_words: 20 } }), {
+    tokens: 30,
+    rule: "profile",
+  });
+  assert.deepEqual(sim("gpt-4o-mini", { max_tokens: 50 }), { tokens: 50, rule: "max_tokens" });
+  // o3 has 110 words and bills 2.5 reasoning tokens per visible token on average.
+  assert.deepEqual(sim("o3"), { tokens: 578, rule: "simulated" });
+  assert.deepEqual(outputLengthRule({ provider: "openai", model: "gpt-4o-mini" }), {
+    tokens: 300,
+    rule: "default",
+  });
+});

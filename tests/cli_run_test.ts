@@ -88,9 +88,10 @@ Deno.test("run --dry-run writes nothing", async () => {
 
     assert.equal(text.code, 0, text.stderr);
     assert.match(text.stdout, /^plan dry /m);
-    assert.match(text.stdout, /^ {2}plain\/sim +gpt-4o-mini +\d+\/call \(\w+\) +3 /m);
-    assert.match(text.stdout, /^ {2}brief\/sim +gpt-4o-mini +\d+\/call \(\w+\) +3 /m);
-    assert.match(text.stdout, /^ {2}total +6 +\$\d+\.\d{4}$/m);
+    assert.match(text.stdout, /^ {2}plain\/sim +gpt-4o-mini +105\/call \(simulated\) +3 /m);
+    assert.match(text.stdout, /^ {2}brief\/sim +gpt-4o-mini +105\/call \(simulated\) +3 /m);
+    // Six calls of gpt-4o-mini cost below $0.001, shown with three significant digits.
+    assert.match(text.stdout, /^ {2}total +6 +\$0\.000\d{3}$/m);
     assert.match(text.stdout, /budget: none/);
     assert.match(text.stdout, /nothing was called or written/);
 

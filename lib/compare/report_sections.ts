@@ -16,6 +16,7 @@ import type { ReportSection } from "../report/build_report.ts";
 import type { ReportExtension } from "../report/write_report.ts";
 import type { Rating, RatingDimension } from "../schema/mod.ts";
 import { type DimensionAgreement, measureAgreement } from "./agreement.ts";
+import { latestRatings } from "../stats/latest_ratings.ts";
 import { combineOrders, parseJudgeComment } from "./judge_prompt.ts";
 import { type PositionBias, positionBias, raterKind } from "./position_bias.ts";
 
@@ -62,15 +63,20 @@ export interface JudgeReport {
   inconsistent: number;
   /** Dimension verdicts over all pairs. */
   verdicts: number;
-  /** Sum of known costs in USD. */
+  /** Sum of known costs in USD over every stored rating, replaced ones included. */
   cost_usd: number;
-  /** Pairs whose cost is unknown, because the model has no price or the rating predates cost records. */
+  /** Stored ratings whose cost is unknown, because the model has no price or the rating predates cost records. */
   cost_unknown_pairs: number;
 }
 
-/** Summarize each judge's stored ratings. */
+/**
+ * Summarize each judge's stored ratings. Pairs and verdicts count only the
+ * judge's latest rating of each pair, like every other rating statistic, but
+ * the cost sums every stored rating because each one was a paid call.
+ */
 export function summarizeJudges(ratings: readonly Rating[]): JudgeReport[] {
   const byJudge = new Map<string, JudgeReport>();
+  const counted = new Set(latestRatings(ratings));
   for (const rating of ratings) {
     if (raterKind(rating.rater_id) !== "judge") continue;
     const entry = byJudge.get(rating.rater_id) ??
@@ -82,19 +88,21 @@ export function summarizeJudges(ratings: readonly Rating[]): JudgeReport[] {
         cost_usd: 0,
         cost_unknown_pairs: 0,
       };
-    entry.pairs++;
     const orders = parseJudgeComment(rating.comment);
     if (orders === undefined || orders.cost_usd === undefined || orders.cost_usd === null) {
       entry.cost_unknown_pairs++;
     } else {
       entry.cost_usd += orders.cost_usd;
     }
+    byJudge.set(rating.rater_id, entry);
+    if (!counted.has(rating)) continue;
+
+    entry.pairs++;
     if (orders !== undefined) {
       const { inconsistent } = combineOrders(orders);
       entry.inconsistent += inconsistent.length;
       entry.verdicts += Object.keys(orders.ab).length;
     }
-    byJudge.set(rating.rater_id, entry);
   }
   return [...byJudge.values()].sort((x, y) => (x.rater_id < y.rater_id ? -1 : 1));
 }
@@ -104,7 +112,7 @@ function judgeMarkdown(rows: readonly JudgeReport[]): string {
     "Each pair is judged twice, once with each arm on the left. A dimension whose two",
     "verdicts disagree is stored as a tie.",
     "",
-    "| judge | pairs | order-inconsistent verdicts | cost | pairs with unknown cost |",
+    "| judge | pairs | order-inconsistent verdicts | cost | ratings with unknown cost |",
     "| --- | ---: | ---: | ---: | ---: |",
   ];
   for (const row of rows) {

@@ -54,3 +54,23 @@ Deno.test("summarizeJudges() sums known costs", () => {
   assert.equal(judge!.cost_usd, 0.25);
   assert.equal(judge!.cost_unknown_pairs, 1);
 });
+
+Deno.test("summarizeJudges() counts a re-rated pair once", () => {
+  const again = {
+    ...rating(
+      "judge:m",
+      1,
+      "A",
+      formatJudgeComment({ ab: { helpful: "A" }, ba: { helpful: "A" }, cost_usd: 0.5 }),
+    ),
+    idempotency_key: "judge:m-1-again",
+    created_at: "2026-01-02T00:00:00.000Z",
+  };
+  const [judge] = summarizeJudges([...RATINGS, again]);
+  assert.equal(judge!.pairs, 2);
+  // The same side named in both orders is inconsistent: the new rating of pair 1 and pair 2.
+  assert.equal(judge!.inconsistent, 2);
+  assert.equal(judge!.verdicts, 2);
+  assert.equal(judge!.cost_usd, 0.75);
+  assert.equal(judge!.cost_unknown_pairs, 1);
+});

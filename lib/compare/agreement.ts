@@ -33,7 +33,7 @@ export interface DimensionAgreement {
   krippendorff_alpha: number | null;
   /** Null unless every counted pair has the same number of human ratings. */
   fleiss_kappa: number | null;
-  /** Why `krippendorff_alpha` or `fleiss_kappa` is null; null when both are computed. */
+  /** Reason that `krippendorff_alpha` or `fleiss_kappa` is null, or null when both are computed. */
   human_agreement_note: string | null;
 }
 

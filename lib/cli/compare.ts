@@ -58,6 +58,8 @@ export interface CompareJsonSummary {
   comparisons: number;
   /** Pairs this command added. */
   created: number;
+  /** Arm every pair contains, from `--control`; null when every two arms were paired. */
+  control: string | null;
   /** Outcome of the judge, or null when it did not run. */
   judge: JudgeSummary | null;
   report_json: string | null;
@@ -168,8 +170,9 @@ export async function compareStoredTest(
   const known = new Set(existing.map((pair) => pair.id));
   const added = pairs.filter((pair) => !known.has(pair.id));
   await store.putComparisons(test.id, added);
+  const against = request.control === undefined ? "" : ` against control ${request.control}`;
   logger.info(
-    `pairs ${test.id} -> ${pairs.length} pairs, ${added.length} new in ` +
+    `pairs ${test.id} -> ${pairs.length} pairs${against}, ${added.length} new in ` +
       formatDuration(performance.now() - started),
   );
 
@@ -215,6 +218,7 @@ export async function compareStoredTest(
       test_id: test.id,
       comparisons: pairs.length,
       created: added.length,
+      control: request.control ?? null,
       judge,
       report_json: paths?.json ?? null,
       report_md: paths?.markdown ?? null,
@@ -234,10 +238,21 @@ export function printCompareOutcome(
     context.io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
     return;
   }
+  context.io.stdout(formatPairsLine(summary));
+  if (paths !== undefined) context.io.stdout(`report  ${paths.markdown}\n        ${paths.json}\n`);
+}
+
+/**
+ * Formats the `pairs` line of the text output: the pair count, the control arm
+ * when the pairs were built against one, and what the judge rated.
+ */
+export function formatPairsLine(summary: CompareJsonSummary): string {
+  const against = summary.control === null
+    ? ""
+    : ` against control ${summary.control} (each arm paired with it only)`;
   const rated = summary.judge === null
     ? "no judge ran"
     : `${summary.judge.rater_id} rated ${summary.judge.judged} new pairs` +
       (summary.judge.simulated ? " (simulated judge)" : "");
-  context.io.stdout(`pairs   ${summary.comparisons} (${summary.created} new), ${rated}\n`);
-  if (paths !== undefined) context.io.stdout(`report  ${paths.markdown}\n        ${paths.json}\n`);
+  return `pairs   ${summary.comparisons} (${summary.created} new)${against}, ${rated}\n`;
 }

@@ -34,7 +34,12 @@ import { getStoredTest } from "./stored_test.ts";
 import { installStopSignals } from "./stop_signals.ts";
 import { makeTestId } from "./test_id.ts";
 import { compareCommandHint, resumeCommand } from "./hints.ts";
-import { checkJudgeConfigured, type CompareJsonSummary, compareStoredTest } from "./compare.ts";
+import {
+  checkJudgeConfigured,
+  type CompareJsonSummary,
+  compareStoredTest,
+  formatPairsLine,
+} from "./compare.ts";
 
 /** Options for `executeRun` beyond the flags. */
 export interface ExecuteRunOptions {
@@ -306,14 +311,7 @@ async function runPrepared(prepared: PreparedRun, run: RunContext): Promise<numb
     io.stdout(`${JSON.stringify(json, null, 2)}\n`);
   } else {
     io.stdout(`results ${results}/\n`);
-    if (compare !== null) {
-      const judge = compare.judge;
-      io.stdout(
-        `pairs   ${compare.comparisons} (${compare.created} new), ` +
-          (judge === null ? "no judge ran\n" : `${judge.rater_id} rated ${judge.judged} new pairs` +
-            `${judge.simulated ? " (simulated judge)" : ""}\n`),
-      );
-    }
+    if (compare !== null) io.stdout(formatPairsLine(compare));
     if (paths !== undefined) io.stdout(`report  ${paths.markdown}\n        ${paths.json}\n`);
   }
   return state.status === "completed" && paths !== undefined ? EXIT_OK : EXIT_FAILED;

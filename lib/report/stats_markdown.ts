@@ -154,6 +154,8 @@ function pairwise(data: StatsData): string {
   const lines = [
     `${tested} pairwise tests with data, corrected together (${name}). Significant means ` +
     `corrected p < ${data.alpha}.`,
+    "",
+    data.pairing,
   ];
 
   for (const dimension of data.ratings.dimensions) {

@@ -38,6 +38,7 @@ import {
 import { checkSampleRatio, SRM_ALPHA, type SrmResult } from "../stats/srm.ts";
 import { analyzeWinners, type WinnerVerdict } from "../stats/winner.ts";
 import type { ReportSection } from "./build_report.ts";
+import { describePairing } from "./pairing.ts";
 import { renderStatsSections } from "./stats_markdown.ts";
 import type { ReportExtension } from "./write_report.ts";
 
@@ -101,6 +102,8 @@ export interface StatsData {
   srm: (SrmResult & { applicable: true }) | { applicable: false; reason: string };
   methods: string[];
   assumptions: string[];
+  /** How the comparison pairs cover the arms, such as against a control arm. */
+  pairing: string;
 }
 
 /** The sections, the winners for `buildReport` and the data behind them. */
@@ -227,6 +230,7 @@ export function statsSections(
         : { rankingResamples: options.rankingResamples }),
     }),
     assumptions: ASSUMPTIONS,
+    pairing: describePairing(inputs.pairs),
   };
   return {
     sections: renderStatsSections(data),

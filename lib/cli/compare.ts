@@ -19,6 +19,7 @@ import { onePositional, parseCommandArgs } from "./args.ts";
 import type { Command, CommandContext } from "./command.ts";
 import { demoteInfo, formatDuration } from "./console_logger.ts";
 import { formatUsd } from "./dry_run.ts";
+import { cliCommand } from "./hints.ts";
 import { EXIT_FAILED, EXIT_OK, UsageError } from "./errors.ts";
 import { type ReportPaths, writeRunReport } from "./report.ts";
 import { getStoredTest } from "./stored_test.ts";
@@ -103,7 +104,9 @@ export function parseCompareArgs(args: string[]): CompareRequest {
   }, USAGE);
   const testId = onePositional(positionals, "TEST_ID", USAGE);
   if (!isValidTestId(testId)) {
-    throw new UsageError(`invalid test id "${testId}": list stored tests with \`ablab list\``);
+    throw new UsageError(
+      `invalid test id "${testId}": list stored tests with \`${cliCommand(["list"], values)}\``,
+    );
   }
   if (values.judge === true && values["no-judge"] === true) {
     throw new UsageError("pass either --judge or --no-judge, not both");

@@ -33,13 +33,21 @@ export function quoteArg(value: string): string {
   return `'${value.replaceAll("'", `'"'"'`)}'`;
 }
 
+/** The command that runs the CLI's entry point; there is no installed `ablab` binary. */
+export const CLI_ENTRY = "deno run -A lib/cli/main.ts";
+
 /**
- * Returns a `deno run -A lib/cli/main.ts compare TEST_ID` command, with
- * `--out` when it differs from the default. `deno task` has no shortcut for
- * `compare`, so the hint names the entry point.
+ * Returns a `deno run -A lib/cli/main.ts ...args` command with `--out` when
+ * it differs from the default. `deno task` has shortcuts only for `run`,
+ * `demo` and `serve`, so hints for other commands name the entry point.
  */
-export function compareCommandHint(testId: string, flags: HintFlags): string {
-  const parts = ["deno run -A lib/cli/main.ts compare", quoteArg(testId)];
+export function cliCommand(args: string[], flags: Pick<HintFlags, "out">): string {
+  const parts = [CLI_ENTRY, ...args.map(quoteArg)];
   if (flags.out !== DEFAULT_OUT_DIR) parts.push("--out", quoteArg(flags.out));
   return parts.join(" ");
+}
+
+/** Returns a `deno run -A lib/cli/main.ts compare TEST_ID` command, see {@linkcode cliCommand}. */
+export function compareCommandHint(testId: string, flags: HintFlags): string {
+  return cliCommand(["compare", testId], flags);
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { compareCommandHint, quoteArg, resumeCommand } from "./hints.ts";
+import { cliCommand, compareCommandHint, quoteArg, resumeCommand } from "./hints.ts";
 
 Deno.test("resumeCommand() omits default flags", () => {
   assert.equal(resumeCommand("t1", { out: "runs" }), "deno task run --resume t1");
@@ -23,5 +23,13 @@ Deno.test("compareCommandHint() keeps --out", () => {
   assert.equal(
     compareCommandHint("t1", { out: "/tmp/r" }),
     "deno run -A lib/cli/main.ts compare t1 --out /tmp/r",
+  );
+});
+
+Deno.test("cliCommand() names the entry point", () => {
+  assert.equal(cliCommand(["list"], { out: "runs" }), "deno run -A lib/cli/main.ts list");
+  assert.equal(
+    cliCommand(["list"], { out: "/tmp/my runs" }),
+    "deno run -A lib/cli/main.ts list --out '/tmp/my runs'",
   );
 });

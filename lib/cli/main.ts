@@ -12,6 +12,7 @@ import { ConfigError, TestExistsError, TestNotFoundError, TransitionError } from
 import { consoleLogger, writeStderr } from "./console_logger.ts";
 import type { CliIo, Command, CommandContext } from "./command.ts";
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from "./errors.ts";
+import { CLI_ENTRY } from "./hints.ts";
 import { runCommand } from "./run.ts";
 import { demoCommand } from "./demo.ts";
 import { reportCommand } from "./report.ts";
@@ -39,6 +40,9 @@ export function helpText(): string {
     "ablab: A/B testing of LLM prompts and models",
     "",
     "Usage: ablab <command> [options]",
+    "",
+    `There is no installed ablab binary: run \`${CLI_ENTRY} <command>\`, or`,
+    "`deno task run`, `deno task demo` and `deno task serve` for those three commands.",
     "",
     "Commands:",
     ...lines,
@@ -88,7 +92,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   }
   const command = COMMANDS[name];
   if (command === undefined) {
-    const message = `unknown command "${name}"; run \`ablab --help\` for the list`;
+    const message = `unknown command "${name}"; run \`${CLI_ENTRY} --help\` for the list`;
     io.stderr(`error: ${message}`);
     if (json) printJsonError(message, EXIT_USAGE, io);
     return EXIT_USAGE;

@@ -40,7 +40,9 @@ Deno.test("main() rejects an unknown command", async () => {
   const code = await main(["runn"], io);
 
   assert.equal(code, 2);
-  assert.deepEqual(io.err, ['error: unknown command "runn"; run `ablab --help` for the list']);
+  assert.deepEqual(io.err, [
+    'error: unknown command "runn"; run `deno run -A lib/cli/main.ts --help` for the list',
+  ]);
 });
 
 Deno.test("main() prints a command's usage", async () => {

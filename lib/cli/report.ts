@@ -16,6 +16,7 @@ import {
 import { onePositional, parseCommandArgs } from "./args.ts";
 import type { Command } from "./command.ts";
 import { demoteInfo, formatDuration } from "./console_logger.ts";
+import { cliCommand } from "./hints.ts";
 import { EXIT_FAILED, EXIT_OK, UsageError } from "./errors.ts";
 import { getStoredTest } from "./stored_test.ts";
 import { isValidTestId } from "./test_id.ts";
@@ -82,7 +83,9 @@ export const reportCommand: Command = {
     }, USAGE);
     const testId = onePositional(positionals, "TEST_ID", USAGE);
     if (!isValidTestId(testId)) {
-      throw new UsageError(`invalid test id "${testId}": list stored tests with \`ablab list\``);
+      throw new UsageError(
+        `invalid test id "${testId}": list stored tests with \`${cliCommand(["list"], values)}\``,
+      );
     }
 
     const store = new FsStore({ root: values.out, logger: context.logger });

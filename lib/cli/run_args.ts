@@ -6,6 +6,7 @@
 import { DEFAULT_RUNS_DIR as DEFAULT_OUT_DIR, type TestState } from "../mod.ts";
 import { parseCommandArgs, parseIntegerFlag, parseShard, type Shard } from "./args.ts";
 import { UsageError } from "./errors.ts";
+import { CLI_ENTRY } from "./hints.ts";
 import { isValidTestId } from "./test_id.ts";
 import type { CompareJsonSummary } from "./compare.ts";
 
@@ -30,7 +31,7 @@ Options:
   --pause-on-errors   when calls end in errors, pause the test instead of completing it,
                       so \`--resume TEST_ID --retry-errors\` can retry them (completed is final)
   --judge             after a completed run, build comparison pairs and run the
-                      test's LLM judge, then rewrite the report (as \`ablab compare\`)
+                      test's LLM judge, then rewrite the report (as the compare command)
   --debug             print debug lines and full stack traces`;
 
 const RUN_OPTIONS = {
@@ -115,7 +116,7 @@ export function parseRunArgs(args: string[]): RunRequest {
   }
   if (resumeId !== undefined && !isValidTestId(resumeId)) {
     throw new UsageError(
-      `invalid --resume "${resumeId}": expected a test id listed by \`ablab list\``,
+      `invalid --resume "${resumeId}": expected a test id listed by \`${CLI_ENTRY} list\``,
     );
   }
   if (resumeId !== undefined && (values.id !== undefined || values.seed !== undefined)) {

@@ -5,6 +5,7 @@
  */
 import { type Controller, TestNotFoundError, type TestRecord } from "../mod.ts";
 import { UsageError } from "./errors.ts";
+import { cliCommand } from "./hints.ts";
 
 /**
  * Returns a stored test and its state.
@@ -23,7 +24,7 @@ export async function getStoredTest(
     if (!(error instanceof TestNotFoundError)) throw error;
     throw new UsageError(
       `test "${testId}" not found under ${outDir}; list the stored tests with ` +
-        `\`ablab list --out ${outDir}\``,
+        `\`${cliCommand(["list"], { out: outDir })}\``,
     );
   }
 }

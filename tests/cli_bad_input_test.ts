@@ -57,11 +57,11 @@ Deno.test("run rejects bad flags with exit 2", async () => {
       [["run"], /missing FILE/],
       [
         ["run", "--resume", "nope"],
-        /test "nope" not found under .*; list the stored tests with `ablab list --out/,
+        /test "nope" not found under .*; list the stored tests with `deno run -A lib\/cli\/main.ts list --out/,
       ],
       [
         ["report", "nope"],
-        /test "nope" not found under .*; list the stored tests with `ablab list --out/,
+        /test "nope" not found under .*; list the stored tests with `deno run -A lib\/cli\/main.ts list --out/,
       ],
       [["report"], /missing TEST_ID/],
       [["frobnicate"], /unknown command "frobnicate"/],

@@ -248,8 +248,7 @@ async function runAttempt(
     attempt.abort(reason);
     lose(reason);
   };
-  const onCancel = () => abort(signal?.reason);
-  signal?.addEventListener("abort", onCancel, { once: true });
+  const stopWatching = signal === undefined ? undefined : onAbort(signal, abort);
   const cancelTimeout = schedule(timers, timeoutMs, () => {
     abort(
       new TimeoutError(
@@ -266,8 +265,34 @@ async function runAttempt(
     return await Promise.race([call, lost]);
   } finally {
     cancelTimeout();
-    signal?.removeEventListener("abort", onCancel);
+    stopWatching?.();
   }
+}
+
+/** Callbacks of the attempts in flight, per signal that cancels them. */
+const abortCallbacks = new WeakMap<AbortSignal, Set<(reason: unknown) => void>>();
+
+/**
+ * Run `callback` with the signal's reason when `signal` aborts, and return a
+ * function that forgets it. Every call under one signal shares a single
+ * listener, because adding and removing a listener per attempt costs time in
+ * proportion to the listeners already on the signal, which is the number of
+ * calls in flight.
+ */
+function onAbort(signal: AbortSignal, callback: (reason: unknown) => void): () => void {
+  let callbacks = abortCallbacks.get(signal);
+  if (callbacks === undefined) {
+    const created = new Set<(reason: unknown) => void>();
+    signal.addEventListener("abort", () => {
+      for (const run of [...created]) run(signal.reason);
+      created.clear();
+    }, { once: true });
+    abortCallbacks.set(signal, created);
+    callbacks = created;
+  }
+  const registered = callbacks;
+  registered.add(callback);
+  return () => registered.delete(callback);
 }
 
 /** Run `callback` after `ms` milliseconds through `timers`; returns a function that cancels it. */

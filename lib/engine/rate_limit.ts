@@ -192,6 +192,12 @@ class ModelLimiter {
 
   acquire(tokens: number, signal: AbortSignal | undefined): Promise<AttemptPermit> {
     if (signal?.aborted) return Promise.reject(signal.reason);
+    // Admit at once when nobody waits and the limits allow it, so the common
+    // case builds no waiter and adds no abort listener.
+    const now = this.#timers.now();
+    if (this.#queue.length === 0 && this.#admits(tokens, now)) {
+      return Promise.resolve(this.#admit(tokens, now));
+    }
     const { promise, resolve, reject } = Promise.withResolvers<AttemptPermit>();
     const waiter: Waiter = {
       tokens,
@@ -234,26 +240,41 @@ class ModelLimiter {
         }
 
         const now = this.#timers.now();
-        const waitMs = Math.max(
-          this.#pausedUntil - now,
-          this.#requests?.waitMs(1, now) ?? 0,
-          this.#tokens?.waitMs(head.tokens, now) ?? 0,
-        );
+        const waitMs = this.#waitMs(head.tokens, now);
         if (waitMs > 0) {
           await this.#timers.sleep(waitMs);
           continue;
         }
 
-        this.#requests?.take(1, now);
-        this.#tokens?.take(head.tokens, now);
         this.#queue.shift();
         head.signal?.removeEventListener("abort", head.onAbort);
-        this.#inFlight++;
-        head.resolve(this.#permit(head.tokens));
+        head.resolve(this.#admit(head.tokens, now));
       }
     } finally {
       this.#pumping = false;
     }
+  }
+
+  /** Milliseconds until the pause and the buckets allow a request of `tokens`. */
+  #waitMs(tokens: number, now: number): number {
+    return Math.max(
+      this.#pausedUntil - now,
+      this.#requests?.waitMs(1, now) ?? 0,
+      this.#tokens?.waitMs(tokens, now) ?? 0,
+    );
+  }
+
+  /** True when a request of `tokens` may start now: a slot is free and no wait is due. */
+  #admits(tokens: number, now: number): boolean {
+    return this.#inFlight < this.#cap && this.#waitMs(tokens, now) <= 0;
+  }
+
+  /** Take the request's share of the buckets and a slot, and return its permit. */
+  #admit(tokens: number, now: number): AttemptPermit {
+    this.#requests?.take(1, now);
+    this.#tokens?.take(tokens, now);
+    this.#inFlight++;
+    return this.#permit(tokens);
   }
 
   #permit(estimatedTokens: number): AttemptPermit {

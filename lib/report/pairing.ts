@@ -8,9 +8,9 @@ import type { ComparisonPair } from "../schema/mod.ts";
 
 /**
  * Describes how the comparison pairs cover the arms. Stored pairs do not
- * record how they were built, so a control arm is inferred: with three or more
- * arms, one arm in every pair and some arm pairs missing means the pairs were
- * built against that control, and the other arms are not compared directly.
+ * record how they were built, so the control arm is inferred. When some pairs
+ * of arms are missing and one arm is in every pair, the pairs were built
+ * against that control, and the other arms are not compared directly.
  *
  * @param pairs The test's stored comparison pairs.
  * @returns One sentence for the report.

@@ -183,12 +183,9 @@ export async function runTest(test: ABTest, options: RunOptions): Promise<RunSum
     provider: Provider,
     request: RetryRequest,
     retryOptions: RetryOptions,
-  ): Promise<RetryResult & { fromCache: boolean }> =>
+  ): Promise<RetryResult & { fromCache?: boolean }> =>
     cache === undefined
-      ? callWithRetry(provider, request, retryOptions).then((result) => ({
-        ...result,
-        fromCache: false,
-      }))
+      ? callWithRetry(provider, request, retryOptions)
       : cache.call(provider, request, retryOptions);
 
   // Decide which planned calls this run makes.
@@ -248,6 +245,15 @@ export async function runTest(test: ABTest, options: RunOptions): Promise<RunSum
   });
   const sink = await options.store.openResults(test.id, options.sink);
   let failure: unknown;
+  // The same for every call, so built once rather than per call.
+  const retryOptions: RetryOptions = {
+    ...options.retry,
+    signal: hard.signal,
+    limiter,
+    logger,
+    onRetry: () => state.retries++,
+    onRateLimitWait: () => state.rateLimitWaits++,
+  };
 
   // One finished call: call the provider, price it, write the row.
   const execute = async (call: PlannedCall): Promise<void> => {
@@ -276,21 +282,15 @@ export async function runTest(test: ABTest, options: RunOptions): Promise<RunSum
         callKey: call.key,
         seed: test.seed,
         repeat: call.repeat,
-      }, {
-        ...options.retry,
-        signal: hard.signal,
-        limiter,
-        logger,
-        onRetry: () => state.retries++,
-        onRateLimitWait: () => state.rateLimitWaits++,
-      });
+      }, retryOptions);
       if (hard.signal.aborted) return state.drop();
+      const fromCache = result.fromCache === true;
       row = successRow(test.id, call, {
         response: result.response,
         attempts: result.attempts,
         wallLatencyMs: result.latencyMs,
-        costUsd: result.fromCache ? 0 : priceBook.costUsd(model, result.response.usage),
-        fromCache: result.fromCache,
+        costUsd: fromCache ? 0 : priceBook.costUsd(model, result.response.usage),
+        fromCache,
         startedAt,
         finishedAt: new Date(),
       });

@@ -28,8 +28,18 @@ export interface SuccessFields {
  */
 export function successRow(testId: string, call: PlannedCall, fields: SuccessFields): TestResult {
   const { response } = fields;
+  const { arm } = call;
+  // Written out rather than spread from a helper: this runs once per call.
   return {
-    ...identity(testId, call),
+    test_id: testId,
+    arm_id: arm.id,
+    variant_id: arm.variant.id,
+    model_id: arm.model.id,
+    case_id: call.testCase.id,
+    repeat: call.repeat,
+    call_key: call.key,
+    provider: arm.model.provider,
+    model: arm.model.model,
     output: response.output,
     finish_reason: response.finish_reason,
     latency_ms: response.latency_ms ?? Math.max(0, fields.wallLatencyMs),

@@ -62,7 +62,7 @@ export function reportRoutes(): R[] {
       handler: async (_request, match, context) => {
         const id = testIdParam(match);
         await requireTest(context, id);
-        // A run that just completed writes its report after the status change.
+        // A run whose calls are done writes its report after the status change.
         await context.runs.settled(id);
         const report = await context.store.getReport(id);
         if (report === undefined) {

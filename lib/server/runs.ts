@@ -27,6 +27,8 @@ interface ActiveRun {
   stop: AbortController;
   done: Promise<void>;
   progress: RunProgress | undefined;
+  /** True once the engine returned, while the state change and report are pending. */
+  finished: boolean;
 }
 
 /** Options for {@linkcode RunManager}. */
@@ -61,7 +63,12 @@ export class RunManager {
     const { store, controller, logger } = this.#options;
     const runner = this.#options.runner ?? runTest;
     const stop = new AbortController();
-    const run: ActiveRun = { stop, done: Promise.resolve(), progress: undefined };
+    const run: ActiveRun = {
+      stop,
+      done: Promise.resolve(),
+      progress: undefined,
+      finished: false,
+    };
 
     run.done = (async () => {
       try {
@@ -74,6 +81,7 @@ export class RunManager {
             this.#last.set(test.id, progress);
           },
         });
+        run.finished = true;
         if (stop.signal.aborted) return;
         if (summary.budgetReached) {
           await controller.pause(test.id, { reason: "budget reached" });
@@ -122,9 +130,13 @@ export class RunManager {
     await run.done;
   }
 
-  /** Wait until a test's active run, if any, has settled its state and written its report. */
+  /**
+   * Waits until a run whose calls are done has changed the state and written
+   * the report. Returns at once while the calls are still running.
+   */
   async settled(testId: string): Promise<void> {
-    await this.#runs.get(testId)?.done;
+    const run = this.#runs.get(testId);
+    if (run?.finished) await run.done;
   }
 
   /** Latest progress of a test's run, active or finished in this process. */

@@ -11,6 +11,7 @@ import { nullLogger } from "../log.ts";
 import type { CallRequest, CallResponse, Provider } from "../providers/provider.ts";
 import { type ProviderError, RateLimitError } from "../providers/provider.ts";
 import { TimeoutError, toProviderError } from "../providers/errors.ts";
+import { TimeoutQueue } from "./timeout_queue.ts";
 
 /** A call request without its signal; `callWithRetry` gives each attempt its own. */
 export type RetryRequest = Omit<CallRequest, "signal">;
@@ -105,12 +106,19 @@ export interface RetryResult {
   latencyMs: number;
 }
 
-/** Real clock and `setTimeout` sleep. */
+/** Attempt timeouts per delay in milliseconds; each queue keeps one timer. */
+const timeoutQueues = new Map<number, TimeoutQueue>();
+
+/** Real clock, `setTimeout` sleep, and attempt timeouts that share one timer per delay. */
 export const realTimers: RetryTimers = {
   now: () => performance.now(),
   schedule: (ms, callback) => {
-    const timer = setTimeout(callback, ms);
-    return () => clearTimeout(timer);
+    let queue = timeoutQueues.get(ms);
+    if (queue === undefined) {
+      queue = new TimeoutQueue(ms);
+      timeoutQueues.set(ms, queue);
+    }
+    return queue.schedule(callback);
   },
   sleep: (ms, signal) =>
     new Promise<void>((resolve, reject) => {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { experimentYaml, postJson, startTestServer } from "../lib/server/_testing.ts";
+import { FsStore } from "../lib/store/fs_store.ts";
 
 async function waitForStatus(url: string, status: string): Promise<Record<string, unknown>> {
   const deadline = Date.now() + 20_000;
@@ -181,4 +182,49 @@ Deno.test("server pauses a run and resumes it", async () => {
   const final = await waitForStatus(`${base}/slow/progress`, "completed");
   assert.equal(final.stored_calls, 24);
   assert.equal((await t.store.readResults("slow")).length, 24);
+});
+
+/** A store whose result reads stall once `slow` is set, so a stream read can outlive its client. */
+class SlowStore extends FsStore {
+  slow = false;
+
+  override async storedCalls(testId: string) {
+    if (this.slow) await new Promise((resolve) => setTimeout(resolve, 1_500));
+    return super.storedCalls(testId);
+  }
+}
+
+Deno.test("server survives a client leaving the event stream", async () => {
+  const root = await Deno.makeTempDir({ prefix: "ablab-events-" });
+  const store = new SlowStore({ root });
+  await using t = await startTestServer({ store });
+  const base = `${t.url}/ab-tests`;
+  const created = await fetch(base, {
+    method: "POST",
+    headers: { "content-type": "application/yaml" },
+    body: experimentYaml("idle"),
+  });
+  assert.equal(created.status, 201);
+
+  // A draft test never ends, so the stream keeps sending until the client leaves.
+  const leaving = new AbortController();
+  const events = await fetch(`${base}/idle/events`, { signal: leaving.signal });
+  const reader = events.body!.getReader();
+  const first = new TextDecoder().decode((await reader.read()).value);
+  assert.match(first, /^event: progress\n/);
+
+  // The next event's read stalls; the client leaves while it is pending, and
+  // the read then finishes on a cancelled stream.
+  store.slow = true;
+  await new Promise((resolve) => setTimeout(resolve, 1_300));
+  leaving.abort();
+  await reader.cancel().catch(() => {});
+  await new Promise((resolve) => setTimeout(resolve, 2_000));
+
+  store.slow = false;
+  const progress = await fetch(`${base}/idle/progress`);
+  assert.equal(progress.status, 200);
+  assert.equal((await progress.json()).status, "draft");
+  await store.close();
+  await Deno.remove(root, { recursive: true });
 });

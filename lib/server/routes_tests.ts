@@ -293,31 +293,44 @@ async function progressEvents(
   const started = Date.now();
   let timer: ReturnType<typeof setTimeout> | undefined;
 
+  // A client that leaves cancels the stream while a read may be pending, so
+  // every step checks `open` first: enqueue or close on a cancelled stream
+  // throws, and nothing awaits `send`, so that throw would be unhandled.
+  let open = true;
+  const finish = (controller: ReadableStreamDefaultController<Uint8Array>) => {
+    if (!open) return;
+    open = false;
+    controller.close();
+  };
+
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
       const send = async () => {
         try {
           const progress = await readProgress(context, testId);
+          if (!open) return;
           controller.enqueue(
             encoder.encode(`event: progress\ndata: ${JSON.stringify(progress)}\n\n`),
           );
           const final = progress.status === "completed" || progress.status === "failed";
           if (final || Date.now() - started > EVENT_STREAM_MAX_MS || request.signal.aborted) {
-            controller.close();
+            finish(controller);
             return;
           }
           timer = setTimeout(send, EVENT_INTERVAL_MS);
         } catch (error) {
+          if (!open) return;
           context.logger.warn("progress stream ended", {
             test_id: testId,
             error: (error as Error).message,
           });
-          controller.close();
+          finish(controller);
         }
       };
       send();
     },
     cancel() {
+      open = false;
       clearTimeout(timer);
     },
   });

@@ -23,7 +23,7 @@ markLoadersStale(root);
 seedNpmVersionCache(root);
 
 /**
- * Favicon as an inline SVG data URL: a browser asks for /favicon.ico when a
+ * Favicon as an inline SVG data URL: a browser requests /favicon.ico when a
  * page names no icon, and that 404 showed as a console error on every page.
  */
 const FAVICON = "data:image/svg+xml," + encodeURIComponent(

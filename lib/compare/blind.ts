@@ -27,7 +27,7 @@ export interface NextUnratedPairOptions {
   raterId: string;
   /** Ratings stored so far for the test. */
   ratings: Rating[];
-  /** People who should rate each pair before pairs nobody has rated are handed out. Default 2. */
+  /** Number of people who should rate each pair before unrated pairs are handed out. Default 2. */
   targetRaters?: number;
 }
 

@@ -81,7 +81,7 @@ export function buildJudgeMessages(input: JudgeInput): Message[] {
  * A Markdown code fence around the object is accepted; keys other than the
  * dimension ids (a `reason`, say) are ignored.
  *
- * @throws {SyntaxError} When the answer is not such an object or a dimension is missing or invalid.
+ * @throws {SyntaxError} When the response is not such an object or a dimension is missing or invalid.
  */
 export function parseVerdict(text: string, dimensions: readonly RatingDimension[]): Verdict {
   const fenced = /^```(?:json)?\s*([\s\S]*?)\s*```$/.exec(text.trim());

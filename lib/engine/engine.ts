@@ -192,13 +192,13 @@ export async function runTest(test: ABTest, options: RunOptions): Promise<RunSum
   const stored = resume || retryErrors
     ? await options.store.storedCalls(test.id)
     : new Map<string, { error: boolean }>();
-  const wanted = (key: string): boolean => {
+  const shouldRun = (key: string): boolean => {
     if (skipKeys.has(key)) return false;
     if (retryErrors) return stored.get(key)?.error === true;
     return !(resume && stored.has(key));
   };
   let total = 0;
-  for (const call of plan.calls()) if (wanted(call.key)) total++;
+  for (const call of plan.calls()) if (shouldRun(call.key)) total++;
 
   const state = new RunState(total, performance.now());
   const expectedCost = maxCostUsd === undefined
@@ -319,7 +319,7 @@ export async function runTest(test: ABTest, options: RunOptions): Promise<RunSum
   const window = concurrency * WINDOW_FACTOR;
   try {
     for (const call of plan.calls()) {
-      if (!wanted(call.key)) continue;
+      if (!shouldRun(call.key)) continue;
       await state.waitForSlot(window);
       if (stopRequested() || failure !== undefined) {
         state.interrupted = failure === undefined;

@@ -192,7 +192,7 @@ class ModelLimiter {
 
   acquire(tokens: number, signal: AbortSignal | undefined): Promise<AttemptPermit> {
     if (signal?.aborted) return Promise.reject(signal.reason);
-    // Admit at once when nobody waits and the limits allow it, so the common
+    // Admit at once when no waiter is queued and the limits allow it, so the common
     // case builds no waiter and adds no abort listener.
     const now = this.#timers.now();
     if (this.#queue.length === 0 && this.#admits(tokens, now)) {

@@ -282,7 +282,7 @@ const abortCallbacks = new WeakMap<AbortSignal, Set<(reason: unknown) => void>>(
 
 /**
  * Run `callback` with the signal's reason when `signal` aborts, and return a
- * function that forgets it. Every call under one signal shares a single
+ * function that removes it. Every call under one signal shares a single
  * listener, because adding and removing a listener per attempt costs time in
  * proportion to the listeners already on the signal, which is the number of
  * calls in flight.

@@ -1,7 +1,7 @@
 /**
- * Where notebooks find runs: the `ABLAB_RUNS` environment variable, so a
- * test harness or a user can point every notebook at another folder without
- * editing it.
+ * Runs folder lookup for notebooks: the `ABLAB_RUNS` environment variable
+ * lets a test harness or a user point every notebook at another folder
+ * without editing it.
  *
  * @module
  */

@@ -29,7 +29,7 @@ export interface Usage {
   reasoning_tokens: number | null;
 }
 
-/** What the engine asks a provider for. */
+/** The request the engine sends to a provider. */
 export interface CallRequest {
   model: ModelConfig;
   messages: Message[];
@@ -42,7 +42,7 @@ export interface CallRequest {
   signal: AbortSignal;
 }
 
-/** A provider's answer. */
+/** A provider's response. */
 export interface CallResponse {
   output: string;
   finish_reason: string | null;

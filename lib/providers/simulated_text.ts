@@ -94,7 +94,7 @@ const TEMPLATES: readonly string[] = [
  * @param messages The request's messages; the system message sets the style.
  * @param meanWords Typical output length in words before style scaling.
  * @param random Uniform source that makes the output deterministic.
- * @returns The answer text.
+ * @returns The output text.
  */
 export function composeOutput(
   messages: readonly Message[],

@@ -132,7 +132,7 @@ function performanceTable(arms: readonly AggregateMetrics[], quantileMethod: str
 
 /**
  * Formats an arm's cost total so an unknown cost never reads as $0: a partial
- * sum names the calls without a price, and a sum with no known cost says so.
+ * sum names the calls without a price, and a sum with no known cost is shown as unknown.
  */
 export function costTotalCell(arm: AggregateMetrics): string {
   const unknown = arm.cost_unknown_n;

@@ -102,7 +102,7 @@ export interface StatsData {
   srm: (SrmResult & { applicable: true }) | { applicable: false; reason: string };
   methods: string[];
   assumptions: string[];
-  /** How the comparison pairs cover the arms, such as against a control arm. */
+  /** Pairing scheme of the comparison pairs, such as every arm against a control arm. */
   pairing: string;
 }
 

@@ -37,7 +37,7 @@ export const PriceSchema = z.strictObject({
 });
 export type Price = z.infer<typeof PriceSchema>;
 
-/** Shape of the simulated provider's answers for one model. */
+/** Latency, error and length profile of the simulated provider's responses for one model. */
 export const SimulatedProfileSchema = z.strictObject({
   /** Median latency in milliseconds. */
   latency_median_ms: z.number().positive().optional(),
@@ -47,7 +47,7 @@ export const SimulatedProfileSchema = z.strictObject({
   error_rate: z.number().min(0).max(1).optional(),
   /** Mean output length in words. */
   output_words: z.number().int().positive().optional(),
-  /** Real time slept per simulated millisecond; 0 answers at once, 1 sleeps the full latency. */
+  /** Real time slept per simulated millisecond; 0 returns at once, 1 sleeps the full latency. */
   time_scale: z.number().min(0).max(1).optional(),
 });
 export type SimulatedProfile = z.infer<typeof SimulatedProfileSchema>;
@@ -65,10 +65,10 @@ export const ModelConfigSchema = z.strictObject({
   max_tokens: z.number().int().positive().optional(),
   /** Base URL for OpenAI-compatible servers such as vLLM, Ollama or LM Studio. */
   base_url: z.url().optional(),
-  /** Name of the environment variable that holds the API key. */
+  /** Name of the environment variable that contains the API key. */
   api_key_env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "expected an environment variable name")
     .optional(),
-  /** Stream the answer to record time to first token. */
+  /** Stream the response to record time to first token. */
   stream: z.boolean().default(false),
   /** Requests per minute allowed for this model; unlimited when absent. */
   rpm: z.number().positive().optional(),
@@ -98,9 +98,9 @@ export const PromptVariantSchema = z.strictObject({
 export type PromptVariant = z.infer<typeof PromptVariantSchema>;
 
 /**
- * How cases are spread over arms. In `factorial` mode every case goes to
- * every arm; in `split` mode each case goes to one arm, chosen by weight from
- * `hash(seed, case id)`.
+ * Traffic allocation: the rule that spreads cases over arms. In `factorial`
+ * mode every case goes to every arm. In `split` mode each case goes to one
+ * arm: cases are ranked by `hash(seed, case id)` and cut into quotas by weight.
  */
 export const TrafficAllocationSchema = z.strictObject({
   mode: z.enum(["factorial", "split"]).default("factorial"),

@@ -14,7 +14,7 @@ export type TestStatus = z.infer<typeof TestStatusSchema>;
 export const StatusChangeSchema = z.strictObject({
   status: TestStatusSchema,
   at: z.iso.datetime(),
-  /** Why the change happened, for example `interrupted` or `budget reached`. */
+  /** Reason for the change, for example `interrupted` or `budget reached`. */
   reason: z.string().optional(),
 });
 export type StatusChange = z.infer<typeof StatusChangeSchema>;

@@ -10,7 +10,7 @@ export interface ServeOptions extends AppOptions {
   /**
    * Address to listen on. Default `127.0.0.1`, so the API is not reachable
    * from other machines. On a loopback address the Host header must name a
-   * loopback host unless `allowedHosts` says otherwise.
+   * loopback host unless `allowedHosts` lists other hosts.
    */
   hostname?: string;
   /** Port; 0 picks a free one. Default 8000. */

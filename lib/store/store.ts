@@ -13,7 +13,7 @@ import type {
   TestState,
 } from "../schema/mod.ts";
 
-/** Where flushed results go; buffered rows are written in bounded chunks. */
+/** A destination for results, which writes buffered rows in bounded chunks. */
 export interface ResultSink {
   /** Buffer one result; may flush when the buffer is full. */
   write(result: TestResult): Promise<void>;

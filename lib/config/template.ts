@@ -16,6 +16,25 @@ const SLOT_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 type Piece = { text: string } | { slot: string };
 
 /**
+ * Parsed templates by source text. A run renders the same few templates for
+ * every call, so each is parsed once. The cache is emptied when it reaches
+ * `PARSED_LIMIT` entries, so callers that render many templates stay bounded.
+ */
+const parsed = new Map<string, readonly Piece[]>();
+const PARSED_LIMIT = 1024;
+
+/** Parses a template, or returns its pieces from the cache. */
+function piecesOf(template: string): readonly Piece[] {
+  let pieces = parsed.get(template);
+  if (pieces === undefined) {
+    pieces = parseTemplate(template);
+    if (parsed.size >= PARSED_LIMIT) parsed.clear();
+    parsed.set(template, pieces);
+  }
+  return pieces;
+}
+
+/**
  * Split a template into text and slots.
  *
  * @throws {SyntaxError} When a `{{` has no closing `}}` or the slot name is invalid;
@@ -27,16 +46,18 @@ function parseTemplate(template: string): Piece[] {
   let index = 0;
 
   while (index < template.length) {
-    if (template.startsWith("\\{{", index)) {
-      text += "{{";
-      index += 3;
+    const open = template.indexOf("{{", index);
+    if (open === -1) {
+      text += template.slice(index);
+      break;
+    }
+    if (open > index && template[open - 1] === "\\") {
+      text += template.slice(index, open - 1) + "{{";
+      index = open + 2;
       continue;
     }
-    if (!template.startsWith("{{", index)) {
-      text += template[index];
-      index += 1;
-      continue;
-    }
+    text += template.slice(index, open);
+    index = open;
 
     const close = template.indexOf("}}", index + 2);
     const nextOpen = template.indexOf("{{", index + 2);
@@ -77,7 +98,7 @@ function parseTemplate(template: string): Piece[] {
  */
 export function templateSlots(template: string): string[] {
   const slots = new Set<string>();
-  for (const piece of parseTemplate(template)) {
+  for (const piece of piecesOf(template)) {
     if ("slot" in piece) slots.add(piece.slot);
   }
   return [...slots];
@@ -100,7 +121,7 @@ export function templateSlots(template: string): string[] {
  */
 export function renderTemplate(template: string, vars: Readonly<Record<string, string>>): string {
   let output = "";
-  for (const piece of parseTemplate(template)) {
+  for (const piece of piecesOf(template)) {
     if ("text" in piece) {
       output += piece.text;
       continue;

@@ -458,3 +458,38 @@ Deno.test("runTest() serves cache hits when cache is on", async () => {
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("runTest() records invalid usage as an error", async () => {
+  const test = makeTest(3, { concurrency: 2 });
+  const store = await storeWith(test);
+  const odd: Provider = {
+    name: "odd",
+    call: () =>
+      Promise.resolve({
+        output: "fine",
+        finish_reason: "stop",
+        usage: {
+          prompt_tokens: -1,
+          completion_tokens: 2.5,
+          total_tokens: 3,
+          cached_tokens: null,
+          cache_write_tokens: null,
+          reasoning_tokens: null,
+        },
+        ttft_ms: null,
+        simulated: false,
+      }),
+  };
+  const summary = await runTest(test, options(store, { providers: () => odd }));
+
+  assert.equal(summary.errors, 12);
+  const rows = await store.readResults(test.id);
+  assert.equal(rows.length, 12);
+  for (const row of rows) {
+    assert.equal(row.output, null);
+    assert.match(
+      row.error_message ?? "",
+      /odd model gpt-[^:]+: malformed response: usage\.prompt_tokens is -1, expected a whole number/,
+    );
+  }
+});

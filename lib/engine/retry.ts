@@ -11,6 +11,7 @@ import { nullLogger } from "../log.ts";
 import type { CallRequest, CallResponse, Provider } from "../providers/provider.ts";
 import { type ProviderError, RateLimitError } from "../providers/provider.ts";
 import { TimeoutError, toProviderError } from "../providers/errors.ts";
+import { checkResponse } from "../providers/response_check.ts";
 import { TimeoutQueue } from "./timeout_queue.ts";
 
 /** A call request without its signal; `callWithRetry` gives each attempt its own. */
@@ -193,7 +194,10 @@ export async function callWithRetry(
     const startedAt = timers.now();
     let error: ProviderError;
     try {
-      const response = await runAttempt(provider, request, { timeoutMs, timers, signal });
+      const response = checkResponse(
+        await runAttempt(provider, request, { timeoutMs, timers, signal }),
+        `${provider.name} model ${request.model.model}`,
+      );
       permit?.release({ response });
       return { response, attempts: attempt, latencyMs: timers.now() - startedAt };
     } catch (thrown) {

@@ -51,6 +51,7 @@ export class BufferedSink implements ResultSink {
   readonly #testId: string;
   readonly #maxRows: number;
   readonly #maxAgeMs: number;
+  readonly #validate: boolean;
   readonly #timers: FlushTimers;
   readonly #logger: Logger;
   readonly #onClose: (() => void) | undefined;
@@ -83,6 +84,7 @@ export class BufferedSink implements ResultSink {
     this.#testId = options.testId;
     this.#maxRows = maxRows;
     this.#maxAgeMs = maxAgeMs;
+    this.#validate = options.validate ?? true;
     this.#timers = options.timers ?? systemTimers;
     this.#logger = options.logger ?? nullLogger;
     this.#onClose = options.onClose;
@@ -96,27 +98,21 @@ export class BufferedSink implements ResultSink {
   /**
    * Validate and buffer one result; waits for a flush when the buffer is full.
    *
-   * @throws {TypeError} When the row does not match `TestResultSchema` or belongs to another test.
+   * @throws {TypeError} When the row does not match `TestResultSchema` (checked
+   *   unless the sink was opened with `validate: false`) or belongs to another test.
    */
   async write(result: TestResult): Promise<void> {
     this.#assertOpen("write");
     this.#throwBackgroundError();
 
-    const parsed = TestResultSchema.safeParse(result);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const field = issue?.path.join(".") ?? "?";
+    const row = this.#validate ? parseRow(result) : result;
+    if (row.test_id !== this.#testId) {
       throw new TypeError(
-        `Invalid result for call "${String(result?.call_key)}": field ${field}: ${issue?.message}`,
-      );
-    }
-    if (parsed.data.test_id !== this.#testId) {
-      throw new TypeError(
-        `Invalid result for call "${parsed.data.call_key}": test_id "${parsed.data.test_id}" does not match the sink's test "${this.#testId}"`,
+        `Invalid result for call "${row.call_key}": test_id "${row.test_id}" does not match the sink's test "${this.#testId}"`,
       );
     }
 
-    this.#buffer.push(parsed.data);
+    this.#buffer.push(row);
     this.#armTimer();
     if (this.#buffer.length >= this.#maxRows) await this.#enqueueDrain("full");
   }
@@ -216,4 +212,15 @@ export class BufferedSink implements ResultSink {
     }
     this.#armTimer();
   }
+}
+
+/** Checks a row against `TestResultSchema` and returns the parsed copy. */
+function parseRow(result: TestResult): TestResult {
+  const parsed = TestResultSchema.safeParse(result);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const field = issue?.path.join(".") ?? "?";
+  throw new TypeError(
+    `Invalid result for call "${String(result?.call_key)}": field ${field}: ${issue?.message}`,
+  );
 }

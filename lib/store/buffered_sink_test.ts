@@ -117,6 +117,24 @@ Deno.test("BufferedSink rejects invalid rows", async () => {
   await assert.rejects(sink.write(resultRow()), { message: /is closed/ });
 });
 
+Deno.test("BufferedSink without validation keeps row objects", async () => {
+  const written: TestResult[] = [];
+  const sink = new BufferedSink((chunk) => {
+    written.push(...chunk);
+    return Promise.resolve();
+  }, { testId: "t1", validate: false, timers: new ManualTimers() });
+
+  const row = resultRow();
+  await sink.write(row);
+  await assert.rejects(sink.write(resultRow({ testId: "other" })), {
+    name: "TypeError",
+    message: /does not match the sink's test "t1"/,
+  });
+  await sink.close();
+  assert.equal(written.length, 1);
+  assert.equal(written[0], row, "the row object itself, not a parsed copy");
+});
+
 Deno.test("BufferedSink rejects invalid limits", () => {
   const write = () => Promise.resolve();
   assert.throws(() => new BufferedSink(write, { testId: "t1", maxRows: 0 }), RangeError);

@@ -121,7 +121,9 @@ export class MemoryStore implements Store {
         record.results.push(...rows);
         return Promise.resolve();
       };
-      return new BufferedSink(append, { ...options, ...this.#options, testId });
+      // Always validated: rows are copied this way, and the engine's tests,
+      // which run on this store, check every row the engine builds.
+      return new BufferedSink(append, { ...options, ...this.#options, testId, validate: true });
     });
   }
 

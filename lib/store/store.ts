@@ -29,6 +29,13 @@ export interface ResultSinkOptions {
   maxRows?: number;
   /** Flush when the oldest buffered row is this many milliseconds old. Default 2,000. */
   maxAgeMs?: number;
+  /**
+   * Whether every row is checked against `TestResultSchema` when written.
+   * Default true. The engine turns it off because it builds its rows from
+   * responses that `checkResponse()` has checked, and the schema check
+   * costs microseconds per call. The sink still checks the test id.
+   */
+  validate?: boolean;
 }
 
 /** Stored state of one call key, used by resume. */

@@ -8,12 +8,11 @@
 import Anthropic from "@anthropic-ai/sdk";
 import type { Logger } from "../log.ts";
 import { nullLogger } from "../log.ts";
-import type { ModelConfig } from "../schema/mod.ts";
 import type { CallRequest, CallResponse, Provider, Usage } from "./provider.ts";
 import { classifyHttpError, type ErrorContext, malformedResponseError } from "./errors.ts";
-import { mapSdkError, missingKeyError, readApiKey, type SdkErrors } from "./sdk_errors.ts";
+import { mapSdkError, type SdkErrors } from "./sdk_errors.ts";
+import { requestOptions, SdkClients } from "./sdk_clients.ts";
 import { StreamTimer } from "./streaming.ts";
-import { sdkLogger } from "./sdk_logger.ts";
 
 /** Environment variable read for the key when `api_key_env` is absent. */
 export const ANTHROPIC_KEY_ENV = "ANTHROPIC_API_KEY";
@@ -59,13 +58,16 @@ export interface AnthropicProviderOptions {
  */
 export class AnthropicProvider implements Provider {
   readonly name = "anthropic";
-  readonly #env: Readonly<Record<string, string | undefined>>;
-  readonly #logger: Logger;
-  readonly #clients = new Map<string, { client: Anthropic; apiKey: string }>();
+  readonly #clients: SdkClients<Anthropic>;
 
   constructor(options: AnthropicProviderOptions = {}) {
-    this.#env = options.env ?? {};
-    this.#logger = options.logger ?? nullLogger;
+    this.#clients = new SdkClients({
+      provider: this.name,
+      defaultKeyEnv: ANTHROPIC_KEY_ENV,
+      env: options.env ?? {},
+      logger: options.logger ?? nullLogger,
+      create: (settings) => new Anthropic(settings),
+    });
   }
 
   /**
@@ -76,14 +78,10 @@ export class AnthropicProvider implements Provider {
    */
   async call(request: CallRequest): Promise<CallResponse> {
     const { model, signal } = request;
-    const { client, apiKey } = this.#client(model);
+    const { client, apiKey } = this.#clients.get(model);
     const context: ErrorContext = { provider: this.name, model: model.model, secret: apiKey };
     const body = buildBody(request);
-    const options = {
-      signal,
-      maxRetries: 0,
-      headers: { "Idempotency-Key": request.callKey },
-    };
+    const options = requestOptions(request);
 
     const timer = new StreamTimer();
     try {
@@ -97,29 +95,6 @@ export class AnthropicProvider implements Provider {
       if (signal.aborted) throw signal.reason;
       throw mapSdkError(error, context, ANTHROPIC_ERRORS);
     }
-  }
-
-  #client(model: ModelConfig): { client: Anthropic; apiKey: string } {
-    const keyEnv = model.api_key_env ?? ANTHROPIC_KEY_ENV;
-    const cacheKey = `${model.base_url ?? ""}|${keyEnv}`;
-    const cached = this.#clients.get(cacheKey);
-    if (cached) return cached;
-
-    const apiKey = readApiKey(this.#env, keyEnv);
-    if (apiKey === undefined) {
-      throw missingKeyError({ provider: this.name, model: model.model }, keyEnv);
-    }
-
-    const client = new Anthropic({
-      apiKey,
-      maxRetries: 0,
-      logLevel: "warn",
-      logger: sdkLogger(this.#logger, { provider: this.name, secret: apiKey }),
-      ...(model.base_url === undefined ? {} : { baseURL: model.base_url }),
-    });
-    const entry = { client, apiKey };
-    this.#clients.set(cacheKey, entry);
-    return entry;
   }
 }
 

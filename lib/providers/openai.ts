@@ -9,7 +9,6 @@
 import OpenAI from "openai";
 import type { Logger } from "../log.ts";
 import { nullLogger } from "../log.ts";
-import type { ModelConfig } from "../schema/mod.ts";
 import type { CallRequest, CallResponse, Provider, Usage } from "./provider.ts";
 import { ProviderError } from "./provider.ts";
 import {
@@ -18,9 +17,9 @@ import {
   malformedResponseError,
   scrubSecret,
 } from "./errors.ts";
-import { mapSdkError, missingKeyError, readApiKey, type SdkErrors } from "./sdk_errors.ts";
+import { mapSdkError, type SdkErrors } from "./sdk_errors.ts";
+import { requestOptions, SdkClients } from "./sdk_clients.ts";
 import { StreamTimer } from "./streaming.ts";
-import { sdkLogger } from "./sdk_logger.ts";
 
 /** Environment variable read for the key when `api_key_env` is absent. */
 export const OPENAI_KEY_ENV = "OPENAI_API_KEY";
@@ -47,13 +46,27 @@ export interface OpenAIProviderOptions {
  */
 export class OpenAIProvider implements Provider {
   readonly name = "openai";
-  readonly #env: Readonly<Record<string, string | undefined>>;
-  readonly #logger: Logger;
-  readonly #clients = new Map<string, { client: OpenAI; apiKey: string }>();
+  readonly #clients: SdkClients<OpenAI>;
 
   constructor(options: OpenAIProviderOptions = {}) {
-    this.#env = options.env ?? {};
-    this.#logger = options.logger ?? nullLogger;
+    const logger = options.logger ?? nullLogger;
+    this.#clients = new SdkClients({
+      provider: this.name,
+      defaultKeyEnv: OPENAI_KEY_ENV,
+      env: options.env ?? {},
+      logger,
+      create: (settings) => new OpenAI(settings),
+      placeholderKey(model, keyEnv) {
+        if (model.base_url === undefined) return undefined;
+        // Local OpenAI-compatible servers usually take any key, and the SDK requires one.
+        logger.debug("no API key for a custom base URL; sending a placeholder", {
+          model: model.model,
+          base_url: model.base_url,
+          api_key_env: keyEnv,
+        });
+        return "no-key";
+      },
+    });
   }
 
   /**
@@ -64,14 +77,10 @@ export class OpenAIProvider implements Provider {
    */
   async call(request: CallRequest): Promise<CallResponse> {
     const { model, signal } = request;
-    const { client, apiKey } = this.#client(model);
+    const { client, apiKey } = this.#clients.get(model);
     const context: ErrorContext = { provider: this.name, model: model.model, secret: apiKey };
     const body = buildBody(request);
-    const options = {
-      signal,
-      maxRetries: 0,
-      headers: { "Idempotency-Key": request.callKey },
-    };
+    const options = requestOptions(request);
 
     const timer = new StreamTimer();
     try {
@@ -91,39 +100,6 @@ export class OpenAIProvider implements Provider {
       if (signal.aborted) throw signal.reason;
       throw mapSdkError(error, context, OPENAI_ERRORS);
     }
-  }
-
-  #client(model: ModelConfig): { client: OpenAI; apiKey: string } {
-    const keyEnv = model.api_key_env ?? OPENAI_KEY_ENV;
-    const cacheKey = `${model.base_url ?? ""}|${keyEnv}`;
-    const cached = this.#clients.get(cacheKey);
-    if (cached) return cached;
-
-    let apiKey = readApiKey(this.#env, keyEnv);
-    if (apiKey === undefined) {
-      if (model.base_url === undefined) {
-        throw missingKeyError({ provider: this.name, model: model.model }, keyEnv);
-      }
-      // Local OpenAI-compatible servers usually take any key, and the SDK requires one.
-      this.#logger.debug("no API key for a custom base URL; sending a placeholder", {
-        model: model.model,
-        base_url: model.base_url,
-        api_key_env: keyEnv,
-      });
-      apiKey = "no-key";
-    }
-
-    const client = new OpenAI({
-      apiKey,
-      maxRetries: 0,
-      // Warnings such as unparsable stream chunks go to the run's logger.
-      logLevel: "warn",
-      logger: sdkLogger(this.#logger, { provider: this.name, secret: apiKey }),
-      ...(model.base_url === undefined ? {} : { baseURL: model.base_url }),
-    });
-    const entry = { client, apiKey };
-    this.#clients.set(cacheKey, entry);
-    return entry;
   }
 }
 

@@ -4,6 +4,7 @@ import { ProviderError, RateLimitError } from "../lib/providers/provider.ts";
 import { callWithRetry } from "../lib/engine/retry.ts";
 import { type MockFault, startMockServer } from "./mock_server/mod.ts";
 import { callRequest, MemoryLogger, mockModel, TEST_KEY } from "./mock_server/fixtures.ts";
+import { assertFaultsClassified, expectedFaults } from "./mock_server/fault_classes.ts";
 
 const env = { ANTHROPIC_API_KEY: TEST_KEY };
 
@@ -109,104 +110,22 @@ Deno.test("AnthropicProvider streams with ttft and usage", async () => {
   }
 });
 
-const FAULT_TABLE: Array<{
-  fault: MockFault;
-  name: string;
-  status: number | undefined;
-  retryable: boolean;
-  fatal: boolean;
-  message: RegExp;
-}> = [
-  {
-    fault: "rate_limit",
-    name: "RateLimitError",
-    status: 429,
-    retryable: true,
-    fatal: false,
-    message: /: rate limited \(HTTP 429\)/,
-  },
-  {
-    fault: "server_error",
-    name: "ProviderError",
-    status: 500,
-    retryable: true,
-    fatal: false,
-    message: /HTTP 500/,
-  },
-  {
-    fault: "unavailable",
-    name: "ProviderError",
-    status: 503,
-    retryable: true,
-    fatal: false,
-    message: /HTTP 503/,
-  },
-  {
-    fault: "overloaded",
-    name: "ProviderError",
-    status: 529,
-    retryable: true,
-    fatal: false,
-    message: /HTTP 529\): Overloaded/,
-  },
-  {
-    fault: "malformed",
-    name: "ProviderError",
-    status: undefined,
-    retryable: true,
-    fatal: false,
-    message: /malformed response/,
-  },
-  {
-    fault: "drop",
-    name: "ProviderError",
-    status: undefined,
-    retryable: true,
-    fatal: false,
-    message: /connection failed/,
-  },
-  {
-    fault: "insufficient_quota",
-    name: "ProviderError",
-    status: 402,
-    retryable: false,
-    fatal: true,
-    message: /: quota exhausted \(HTTP 402\): Your credit balance is too low/,
-  },
-  {
-    fault: "unauthorized",
-    name: "ProviderError",
-    status: 401,
-    retryable: false,
-    fatal: true,
-    message: /: request rejected as unauthorized \(HTTP 401\): invalid x-api-key/,
-  },
-];
+const FAULTS = expectedFaults({
+  overloaded: /HTTP 529\): Overloaded/,
+  quota: { status: 402, message: /: quota exhausted \(HTTP 402\): Your credit balance is too low/ },
+  unauthorized: /: request rejected as unauthorized \(HTTP 401\): invalid x-api-key/,
+});
 
 for (const stream of [false, true]) {
   Deno.test(`AnthropicProvider classifies faults (stream ${stream})`, async () => {
     const server = await startMockServer({ latencyMs: 1 });
     try {
-      const provider = new AnthropicProvider({ env });
-      for (const expected of FAULT_TABLE) {
-        const model = mockModel(server, "anthropic", {
-          model: `claude-3-5-haiku@${expected.fault}`,
-          stream,
-        });
-        const before = server.stats.requests;
-        await assert.rejects(provider.call(callRequest(model)), (error) => {
-          assert.ok(error instanceof ProviderError, `${expected.fault}: ${error}`);
-          assert.equal(error.name, expected.name, expected.fault);
-          assert.equal(error.status, expected.status, expected.fault);
-          assert.equal(error.retryable, expected.retryable, expected.fault);
-          assert.equal(error.fatalForModel, expected.fatal, expected.fault);
-          assert.ok(error.message.startsWith(`anthropic model ${model.model}: `), error.message);
-          assert.match(error.message, expected.message, expected.fault);
-          assert.ok(!error.message.includes(TEST_KEY), `${expected.fault} leaks the key`);
-          return true;
-        });
-        assert.equal(server.stats.requests - before, 1, expected.fault);
-      }
+      await assertFaultsClassified(new AnthropicProvider({ env }), server, {
+        api: "anthropic",
+        model: "claude-3-5-haiku",
+        stream,
+        faults: FAULTS,
+      });
     } finally {
       await server.stop();
     }

@@ -2,8 +2,9 @@ import assert from "node:assert/strict";
 import { OpenAIProvider } from "../lib/providers/openai.ts";
 import { ProviderError, RateLimitError } from "../lib/providers/provider.ts";
 import { callWithRetry } from "../lib/engine/retry.ts";
-import { type MockFault, startMockServer } from "./mock_server/mod.ts";
+import { startMockServer } from "./mock_server/mod.ts";
 import { callRequest, MemoryLogger, mockModel, TEST_KEY } from "./mock_server/fixtures.ts";
+import { assertFaultsClassified, expectedFaults } from "./mock_server/fault_classes.ts";
 
 const env = { OPENAI_API_KEY: TEST_KEY };
 
@@ -140,106 +141,25 @@ Deno.test("OpenAIProvider leaves unreported usage null", async () => {
   }
 });
 
-/** Expected classification of each fault, for streaming and non-streaming calls. */
-const FAULT_TABLE: Array<{
-  fault: MockFault;
-  name: string;
-  status: number | undefined;
-  retryable: boolean;
-  fatal: boolean;
-  message: RegExp;
-}> = [
-  {
-    fault: "rate_limit",
-    name: "RateLimitError",
+const FAULTS = expectedFaults({
+  overloaded: /HTTP 529/,
+  quota: {
     status: 429,
-    retryable: true,
-    fatal: false,
-    message: /: rate limited \(HTTP 429\)/,
-  },
-  {
-    fault: "server_error",
-    name: "ProviderError",
-    status: 500,
-    retryable: true,
-    fatal: false,
-    message: /HTTP 500/,
-  },
-  {
-    fault: "unavailable",
-    name: "ProviderError",
-    status: 503,
-    retryable: true,
-    fatal: false,
-    message: /HTTP 503/,
-  },
-  {
-    fault: "overloaded",
-    name: "ProviderError",
-    status: 529,
-    retryable: true,
-    fatal: false,
-    message: /HTTP 529/,
-  },
-  {
-    fault: "malformed",
-    name: "ProviderError",
-    status: undefined,
-    retryable: true,
-    fatal: false,
-    message: /malformed response/,
-  },
-  {
-    fault: "drop",
-    name: "ProviderError",
-    status: undefined,
-    retryable: true,
-    fatal: false,
-    message: /connection failed/,
-  },
-  {
-    fault: "insufficient_quota",
-    name: "ProviderError",
-    status: 429,
-    retryable: false,
-    fatal: true,
     message: /: quota exhausted \(HTTP 429\): You exceeded your current quota/,
   },
-  {
-    fault: "unauthorized",
-    name: "ProviderError",
-    status: 401,
-    retryable: false,
-    fatal: true,
-    message: /: request rejected as unauthorized \(HTTP 401\)/,
-  },
-];
+  unauthorized: /: request rejected as unauthorized \(HTTP 401\)/,
+});
 
 for (const stream of [false, true]) {
   Deno.test(`OpenAIProvider classifies faults (stream ${stream})`, async () => {
     const server = await startMockServer({ latencyMs: 1 });
     try {
-      const provider = new OpenAIProvider({ env });
-      for (const expected of FAULT_TABLE) {
-        const model = mockModel(server, "openai", {
-          model: `gpt-4o-mini@${expected.fault}`,
-          stream,
-        });
-        const before = server.stats.requests;
-        await assert.rejects(provider.call(callRequest(model)), (error) => {
-          assert.ok(error instanceof ProviderError, `${expected.fault}: ${error}`);
-          assert.equal(error.name, expected.name, expected.fault);
-          assert.equal(error.status, expected.status, expected.fault);
-          assert.equal(error.retryable, expected.retryable, expected.fault);
-          assert.equal(error.fatalForModel, expected.fatal, expected.fault);
-          assert.ok(error.message.startsWith(`openai model ${model.model}: `), error.message);
-          assert.match(error.message, expected.message, expected.fault);
-          assert.ok(!error.message.includes(TEST_KEY), `${expected.fault} leaks the key`);
-          return true;
-        });
-        // The SDK's own retries are off: one request per call.
-        assert.equal(server.stats.requests - before, 1, expected.fault);
-      }
+      await assertFaultsClassified(new OpenAIProvider({ env }), server, {
+        api: "openai",
+        model: "gpt-4o-mini",
+        stream,
+        faults: FAULTS,
+      });
     } finally {
       await server.stop();
     }

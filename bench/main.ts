@@ -5,6 +5,7 @@
  *     deno task bench                      # every benchmark, full sizes
  *     deno task bench engine aggregate     # only these
  *     deno task bench --quick              # small sizes, for a smoke run
+ *     deno task bench --render             # only rewrite BENCHMARKS.md from the JSON
  *
  * A run of some benchmarks keeps the other benchmarks' previous entries in
  * bench/results.json, and each entry carries its own date and machine.
@@ -94,13 +95,18 @@ if (import.meta.main) {
   const { values, positionals } = parseArgs({
     args: Deno.args,
     allowPositionals: true,
-    options: { quick: { type: "boolean", default: false }, help: { type: "boolean" } },
+    options: {
+      quick: { type: "boolean", default: false },
+      render: { type: "boolean", default: false },
+      help: { type: "boolean" },
+    },
   });
   if (values.help) {
     console.log(
       `Usage: deno task bench [--quick] [${Object.keys(BENCHMARKS).join("|")} ...]\n` +
         "Runs the named benchmarks (default all), updates bench/results.json and BENCHMARKS.md.\n" +
-        "--quick runs small sizes, for checking that the benchmarks work.",
+        "--quick runs small sizes, for checking that the benchmarks work.\n" +
+        "--render only rewrites BENCHMARKS.md from bench/results.json, running nothing.",
     );
     Deno.exit(0);
   }
@@ -115,6 +121,11 @@ if (import.meta.main) {
   const quick = values.quick ?? false;
 
   const results = await readResults();
+  if (values.render) {
+    await writeMarkdown(results);
+    console.log(`Wrote ${MARKDOWN_PATH}`);
+    Deno.exit(0);
+  }
   let failed = false;
   for (const name of selected) {
     const log: Log = (line) => console.error(`[${name}] ${line}`);
@@ -142,13 +153,17 @@ if (import.meta.main) {
 
     // Save after every benchmark, so a later failure or a kill keeps the figures so far.
     await writeAtomic(RESULTS_PATH, JSON.stringify(results, null, 2) + "\n");
-    await writeAtomic(MARKDOWN_PATH, renderBenchmarks(results));
-    // Keep both files as `deno fmt --check` (part of `deno task check`) expects them.
-    await new Deno.Command(Deno.execPath(), {
-      args: ["fmt", "--quiet", RESULTS_PATH, MARKDOWN_PATH],
-      cwd: REPO,
-    }).output();
+    await writeMarkdown(results);
   }
   console.log(`Wrote ${RESULTS_PATH} and ${MARKDOWN_PATH}`);
   if (failed) Deno.exit(1);
+}
+
+/** Writes BENCHMARKS.md and formats it with bench/results.json, as `deno fmt --check` expects them. */
+async function writeMarkdown(results: BenchmarkResults): Promise<void> {
+  await writeAtomic(MARKDOWN_PATH, renderBenchmarks(results));
+  await new Deno.Command(Deno.execPath(), {
+    args: ["fmt", "--quiet", RESULTS_PATH, MARKDOWN_PATH],
+    cwd: REPO,
+  }).output();
 }

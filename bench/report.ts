@@ -104,6 +104,7 @@ function engineSection(result: EnginePeersResult): string[] {
     result.figures.find((f) => f.contender === contender && f.concurrency === concurrency);
   const concurrencies = [...new Set(result.figures.map((f) => f.concurrency))];
   const targetRows: string[][] = [];
+  const unreachable: string[] = [];
   for (const concurrency of concurrencies) {
     const engine = find("engine", concurrency);
     const sdk = find("sdk", concurrency);
@@ -115,11 +116,24 @@ function engineSection(result: EnginePeersResult): string[] {
     const rss = engine?.peakRssBytes != null && promptfoo?.peakRssBytes != null
       ? engine.peakRssBytes / promptfoo.peakRssBytes
       : undefined;
+    // No client exceeds concurrency / latency, so promptfoo's rate caps the ratio any client can reach.
+    const ceiling = promptfoo
+      ? concurrency / (result.mockLatencyMs / 1000) / promptfoo.callsPerSecond
+      : undefined;
+    if (ceiling !== undefined && ceiling < 5) {
+      unreachable.push(
+        `At concurrency ${concurrency} the 5x target is out of reach for any client: the ideal ` +
+          `${count(concurrency / (result.mockLatencyMs / 1000))} calls/s is ` +
+          `${ceiling.toFixed(2)}x promptfoo's ${count(promptfoo!.callsPerSecond)} calls/s.`,
+      );
+    }
     targetRows.push(
       [
         String(concurrency),
         "ablab calls/s >= 5x promptfoo",
-        versusPromptfoo === undefined ? "n/a" : `${versusPromptfoo.toFixed(2)}x`,
+        versusPromptfoo === undefined
+          ? "n/a"
+          : `${versusPromptfoo.toFixed(2)}x (ceiling ${ceiling!.toFixed(2)}x)`,
         verdict(versusPromptfoo === undefined ? undefined : versusPromptfoo >= 5),
       ],
       [
@@ -137,6 +151,7 @@ function engineSection(result: EnginePeersResult): string[] {
     );
   }
   lines.push(table(["concurrency", "target", "measured", "verdict"], targetRows, 2));
+  if (unreachable.length > 0) lines.push("", unreachable.join(" "));
   return lines;
 }
 
@@ -295,7 +310,8 @@ export function renderBenchmarks(results: BenchmarkResults): string {
     "",
     "Figures measured by `deno task bench` (bench/main.ts) and stored raw in bench/results.json.",
     "Run `deno task bench [name ...] [--quick]` to measure again on your machine; names are " +
-    SECTIONS.map(([name]) => `\`${name}\``).join(", ") + ".",
+    SECTIONS.map(([name]) => `\`${name}\``).join(", ") + ". " +
+    "`deno task bench --render` rewrites this page from the JSON without measuring.",
     "",
     "Absolute figures drift on shared machines, so each comparison is a ratio of figures",
     "measured in the same run. Every section names its machine, the load average when it",

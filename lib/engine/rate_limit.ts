@@ -1,6 +1,8 @@
 /**
  * Per-model rate limiting consulted before every attempt. Token buckets
- * enforce requests and tokens per minute (`ModelConfig.rpm` and `tpm`). A 429
+ * enforce requests per minute (`ModelConfig.rpm`), tokens per minute
+ * (`tpm`), and input and output tokens per minute apart (`itpm`, `otpm`), as
+ * Anthropic limits them. A 429
  * pauses the model until its `retry-after` expires, and halves a concurrency
  * cap that grows back one slot at a time on success.
  *
@@ -112,7 +114,7 @@ export class RateLimiter implements AttemptLimiter {
 
   /** Wait until the model's limits admit the request. */
   acquire(request: RetryRequest, signal?: AbortSignal): Promise<AttemptPermit> {
-    return this.#modelLimiter(request.model).acquire(estimateTokens(request), signal);
+    return this.#modelLimiter(request.model).acquire(estimateRequest(request), signal);
   }
 
   /** Counters per model, for progress lines and reports. */
@@ -137,13 +139,29 @@ export class RateLimiter implements AttemptLimiter {
  * the reported usage exceeds the estimate, the limiter charges the rest.
  */
 export function estimateTokens(request: RetryRequest): number {
+  return estimateRequest(request).total;
+}
+
+/** Tokens a request is expected to count against each kind of token limit. */
+interface TokenEstimate {
+  /** Input plus `max_tokens`, for `tpm`. */
+  total: number;
+  /** About four characters per token, for `itpm`. */
+  input: number;
+  /** `max_tokens`, or 0 when unset, for `otpm`. */
+  output: number;
+}
+
+function estimateRequest(request: RetryRequest): TokenEstimate {
   let characters = 0;
   for (const message of request.messages) characters += message.content.length;
-  return Math.ceil(characters / 4) + (request.model.max_tokens ?? 0);
+  const input = Math.ceil(characters / 4);
+  const output = request.model.max_tokens ?? 0;
+  return { total: input + output, input, output };
 }
 
 interface Waiter {
-  tokens: number;
+  tokens: TokenEstimate;
   resolve(permit: AttemptPermit): void;
   reject(reason: unknown): void;
   signal: AbortSignal | undefined;
@@ -158,6 +176,8 @@ class ModelLimiter {
   readonly #timers: RetryTimers;
   readonly #requests: TokenBucket | undefined;
   readonly #tokens: TokenBucket | undefined;
+  readonly #inputTokens: TokenBucket | undefined;
+  readonly #outputTokens: TokenBucket | undefined;
   readonly #queue: Waiter[] = [];
   #pumping = false;
   #slotFreed = Promise.withResolvers<void>();
@@ -182,15 +202,17 @@ class ModelLimiter {
     this.#timers = timers;
     this.#cap = options.maxConcurrency;
     const now = timers.now();
-    if (model.rpm !== undefined) {
-      this.#requests = new TokenBucket(model.rpm, { burstSeconds: options.burstSeconds, now });
-    }
-    if (model.tpm !== undefined) {
-      this.#tokens = new TokenBucket(model.tpm, { burstSeconds: options.burstSeconds, now });
-    }
+    const bucket = (perMinute: number | undefined) =>
+      perMinute === undefined
+        ? undefined
+        : new TokenBucket(perMinute, { burstSeconds: options.burstSeconds, now });
+    this.#requests = bucket(model.rpm);
+    this.#tokens = bucket(model.tpm);
+    this.#inputTokens = bucket(model.itpm);
+    this.#outputTokens = bucket(model.otpm);
   }
 
-  acquire(tokens: number, signal: AbortSignal | undefined): Promise<AttemptPermit> {
+  acquire(tokens: TokenEstimate, signal: AbortSignal | undefined): Promise<AttemptPermit> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     // Admit at once when no waiter is queued and the limits allow it, so the common
     // case builds no waiter and adds no abort listener.
@@ -256,28 +278,32 @@ class ModelLimiter {
   }
 
   /** Milliseconds until the pause and the buckets allow a request of `tokens`. */
-  #waitMs(tokens: number, now: number): number {
+  #waitMs(tokens: TokenEstimate, now: number): number {
     return Math.max(
       this.#pausedUntil - now,
       this.#requests?.waitMs(1, now) ?? 0,
-      this.#tokens?.waitMs(tokens, now) ?? 0,
+      this.#tokens?.waitMs(tokens.total, now) ?? 0,
+      this.#inputTokens?.waitMs(tokens.input, now) ?? 0,
+      this.#outputTokens?.waitMs(tokens.output, now) ?? 0,
     );
   }
 
   /** True when a request of `tokens` may start now: a slot is free and no wait is due. */
-  #admits(tokens: number, now: number): boolean {
+  #admits(tokens: TokenEstimate, now: number): boolean {
     return this.#inFlight < this.#cap && this.#waitMs(tokens, now) <= 0;
   }
 
   /** Take the request's share of the buckets and a slot, and return its permit. */
-  #admit(tokens: number, now: number): AttemptPermit {
+  #admit(tokens: TokenEstimate, now: number): AttemptPermit {
     this.#requests?.take(1, now);
-    this.#tokens?.take(tokens, now);
+    this.#tokens?.take(tokens.total, now);
+    this.#inputTokens?.take(tokens.input, now);
+    this.#outputTokens?.take(tokens.output, now);
     this.#inFlight++;
     return this.#permit(tokens);
   }
 
-  #permit(estimatedTokens: number): AttemptPermit {
+  #permit(estimatedTokens: TokenEstimate): AttemptPermit {
     let released = false;
     return {
       release: (outcome: AttemptOutcome) => {
@@ -292,13 +318,26 @@ class ModelLimiter {
     };
   }
 
-  #settle(outcome: AttemptOutcome, estimatedTokens: number): void {
+  #settle(outcome: AttemptOutcome, estimatedTokens: TokenEstimate): void {
     const now = this.#timers.now();
     if ("response" in outcome) {
+      const usage = outcome.response.usage;
       // Charge what the response used beyond the estimate, and refund nothing:
       // OpenAI counts max_tokens against the limit whether or not it is used.
-      const used = outcome.response.usage.total_tokens;
-      if (used !== null && used > estimatedTokens) this.#tokens?.take(used - estimatedTokens, now);
+      const used = usage.total_tokens;
+      if (used !== null && used > estimatedTokens.total) {
+        this.#tokens?.take(used - estimatedTokens.total, now);
+      }
+      // Input and output limits count what was used, so the estimates are
+      // settled both ways. Anthropic's rate-limit page says only uncached input
+      // counts toward its input limit on most models, so cache reads are left out.
+      if (usage.prompt_tokens !== null) {
+        const input = usage.prompt_tokens - (usage.cached_tokens ?? 0);
+        this.#inputTokens?.take(input - estimatedTokens.input, now);
+      }
+      if (usage.completion_tokens !== null) {
+        this.#outputTokens?.take(usage.completion_tokens - estimatedTokens.output, now);
+      }
       this.#grow();
       return;
     }

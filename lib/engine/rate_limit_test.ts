@@ -160,3 +160,79 @@ Deno.test("RateLimiter refunds nothing below the estimate", async () => {
   (await limiter.acquire(request)).release({ response: light });
   assert.equal(Math.round(timers.now()), 1000);
 });
+
+/** Admits one request per response in turn, releases it with that response, and returns the admission times. */
+async function admissionTimes(
+  limiter: RateLimiter,
+  timers: RetryTimers,
+  request: RetryRequest,
+  responses: CallResponse[],
+): Promise<number[]> {
+  const admittedAt: number[] = [];
+  for (const response of responses) {
+    const permit = await limiter.acquire(request);
+    admittedAt.push(Math.round(timers.now()));
+    permit.release({ response });
+  }
+  return admittedAt;
+}
+
+function withUsage(usage: Partial<CallResponse["usage"]>): CallResponse {
+  return { ...ok, usage: { ...ok.usage, ...usage } };
+}
+
+Deno.test("RateLimiter spaces requests by itpm", async () => {
+  const timers = fakeTimers();
+  const limiter = new RateLimiter({ timers });
+  // 600 input tokens per minute hold 10 per second; 40 characters estimate 10 tokens.
+  const request = requestFor({ itpm: 600 }, "x".repeat(40));
+  const used = withUsage({ prompt_tokens: 10 });
+  assert.deepEqual(await admissionTimes(limiter, timers, request, [used, used, used]), [
+    0,
+    1000,
+    2000,
+  ]);
+});
+
+Deno.test("RateLimiter itpm leaves cache reads out", async () => {
+  const request = requestFor({ itpm: 600 }, "x".repeat(40));
+  const cached = withUsage({ prompt_tokens: 30, cached_tokens: 20 });
+  const uncached = withUsage({ prompt_tokens: 30, cached_tokens: null });
+
+  const timers = fakeTimers();
+  const times = await admissionTimes(new RateLimiter({ timers }), timers, request, [cached, ok]);
+  assert.deepEqual(times, [0, 1000]);
+
+  // Without cache reads, 20 tokens beyond the estimate delay the next request 2 s more.
+  const slower = fakeTimers();
+  const slowerTimes = await admissionTimes(new RateLimiter({ timers: slower }), slower, request, [
+    uncached,
+    ok,
+  ]);
+  assert.deepEqual(slowerTimes, [0, 3000]);
+});
+
+Deno.test("RateLimiter otpm returns unused max_tokens", async () => {
+  const timers = fakeTimers();
+  const limiter = new RateLimiter({ timers });
+  // 600 output tokens per minute hold 10 per second; each request reserves max_tokens 10.
+  const request = requestFor({ otpm: 600, max_tokens: 10 });
+  const short = withUsage({ completion_tokens: 2 });
+  const full = withUsage({ completion_tokens: 10 });
+  // The first reply returns 8 unused tokens, so the second waits for 2 more (200 ms).
+  assert.deepEqual(await admissionTimes(limiter, timers, request, [short, full, full]), [
+    0,
+    200,
+    1200,
+  ]);
+});
+
+Deno.test("RateLimiter otpm charges output without max_tokens", async () => {
+  const timers = fakeTimers();
+  const limiter = new RateLimiter({ timers });
+  const request = requestFor({ otpm: 600 });
+  const long = withUsage({ completion_tokens: 20 });
+  // Nothing is reserved up front. 20 output tokens from a full bucket of 10
+  // leave 10 of debt, repaid in 1 s.
+  assert.deepEqual(await admissionTimes(limiter, timers, request, [long, long]), [0, 1000]);
+});

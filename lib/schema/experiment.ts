@@ -72,8 +72,12 @@ export const ModelConfigSchema = z.strictObject({
   stream: z.boolean().default(false),
   /** Requests per minute allowed for this model; unlimited when absent. */
   rpm: z.number().positive().optional(),
-  /** Tokens per minute allowed for this model; unlimited when absent. */
+  /** Tokens per minute allowed for this model, input and output together; unlimited when absent. */
   tpm: z.number().positive().optional(),
+  /** Input tokens per minute allowed, for providers that limit input apart (Anthropic ITPM). */
+  itpm: z.number().positive().optional(),
+  /** Output tokens per minute allowed, for providers that limit output apart (Anthropic OTPM). */
+  otpm: z.number().positive().optional(),
   /** Per-attempt timeout in milliseconds. */
   timeout_ms: z.number().int().positive().default(60_000),
   /** Maximum attempts per call, the first included. */

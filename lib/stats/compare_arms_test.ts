@@ -90,3 +90,23 @@ Deno.test("compareArms() rejects non-finite values", () => {
     message: 'Invalid value NaN for arm "a": expected finite numbers; drop nulls first.',
   });
 });
+
+Deno.test("compareArms() of constant costs per arm", () => {
+  // The summed mean of six copies of 0.00042 - 0.0003 is off by an ulp,
+  // which must not leave a tiny spread and a huge finite effect size.
+  const keys = Array.from({ length: 6 }, (_, i) => `c${i}|0`);
+  const [paired] = compareArms([
+    { arm_id: "a", values: new Array(6).fill(0.00042), keys },
+    { arm_id: "b", values: new Array(6).fill(0.0003), keys },
+  ], FAST);
+  assert.equal(paired!.paired, true);
+  assert.equal(paired!.effect_size, Infinity);
+
+  const [unpaired] = compareArms([
+    { arm_id: "a", values: new Array(6).fill(0.00042) },
+    { arm_id: "b", values: new Array(6).fill(0.0003) },
+  ], FAST);
+  assert.equal(unpaired!.paired, false);
+  assert.equal(unpaired!.effect_size, Infinity);
+  assert.ok(Number.isNaN(unpaired!.welch.p_value));
+});

@@ -69,9 +69,15 @@ export function mean(values: readonly number[]): number {
   return sum / values.length;
 }
 
-/** Computes the sample variance with n - 1 in the denominator; NaN below 2 values. */
+/**
+ * Computes the sample variance with n - 1 in the denominator, or NaN below 2
+ * values. `center` is the mean, when the caller has already computed it.
+ */
 export function variance(values: readonly number[], center = mean(values)): number {
   if (values.length < 2) return Number.NaN;
+  // The summed mean of equal values can miss them by an ulp, which would give
+  // a variance near 1e-38 and a standardized effect near 1e16 instead of 0 and Infinity.
+  if (values.every((value) => value === values[0])) return 0;
   let sum = 0;
   for (const value of values) sum += (value - center) ** 2;
   return sum / (values.length - 1);

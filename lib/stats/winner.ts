@@ -14,24 +14,41 @@ import type { DimensionStatistics } from "./rating_stats.ts";
 export interface SampleSizeEstimate {
   arm_a: string;
   arm_b: string;
-  /** Observed standardized effect: Cohen's h for quality, Cohen's d (or d_z when paired) otherwise. */
+  /**
+   * Observed standardized effect: Cohen's h for quality, Cohen's d (or d_z
+   * when paired) otherwise. Infinity when the values do not vary, which
+   * report.json stores as null.
+   */
   effect_size: number;
   /** Unit of the counts: rated pairs for quality, calls per arm or matched cases otherwise. */
   unit: "rated pairs" | "calls per arm" | "matched cases";
   current: number;
-  /** Total needed at 80% power and alpha 0.05 (rounded up); null when the observed effect is 0. */
+  /** Basis of `needed` at alpha 0.05: an estimate, or the reason none is given. */
+  basis: SampleSizeBasis;
+  /** Total needed at 80% power and alpha 0.05, rounded up. Null when the effect is 0 or infinite. */
   needed: number | null;
-  /** needed - current, at least 0; null when the observed effect is 0. */
+  /** needed - current, or null unless needed is above current. */
   additional: number | null;
   /**
    * Total needed at the Bonferroni level alpha / m for the m tests of the
    * report, which is the strictest level the correction can apply. Null when
-   * the effect is 0.
+   * the effect is 0 or infinite.
    */
   needed_corrected: number | null;
-  /** needed_corrected - current, at least 0. */
+  /** needed_corrected - current, or null unless needed_corrected is above current. */
   additional_corrected: number | null;
 }
+
+/**
+ * Basis of a sample-size estimate:
+ * - `estimated`: the normal approximation needs more than the current count.
+ * - `zero-effect`: the observed difference is 0, so no sample size would detect it.
+ * - `zero-spread`: the values, or the matched differences, do not vary, so the
+ *   standardized effect is infinite and gives no sample size.
+ * - `not-above-current`: the approximation needs no more than the current
+ *   count although the test is not significant, so it does not fit the data.
+ */
+export type SampleSizeBasis = "estimated" | "zero-effect" | "zero-spread" | "not-above-current";
 
 /** A winner with the evidence behind it. */
 export interface WinnerVerdict extends Winner {
@@ -152,7 +169,7 @@ function verdictFor(
     size: estimateSampleSize(metric, inputs, test),
   }));
   const demand = (size: SampleSizeEstimate | null) => {
-    if (size === null) return -1;
+    if (size === null || size.basis === "zero-spread") return -1;
     return size.needed ?? Infinity;
   };
   const { test: closest, size: sampleSize } = candidates
@@ -160,18 +177,9 @@ function verdictFor(
   const rival = closest.arm_a === leader ? closest.arm_b : closest.arm_a;
   let statement = `No significant difference in ${noun} between "${leader}" and "${rival}" ` +
     `(${correction}-corrected p = ${formatP(closest.p_adjusted)}, alpha ${alpha}).`;
-  if (sampleSize?.needed === null) {
-    statement += " The observed effect is zero, so no sample size would detect it.";
-  } else if (sampleSize) {
+  if (sampleSize) {
     const family = inputs.tests.filter((t) => !Number.isNaN(t.p_value)).length;
-    statement += ` Detecting the observed effect at ${DEFAULT_POWER * 100}% power needs about ` +
-      `${count(sampleSize.additional!)} more ${sampleSize.unit} at alpha ${DEFAULT_ALPHA} ` +
-      `(${count(sampleSize.needed)} in total), or ${
-        count(sampleSize.additional_corrected!)
-      } more ` +
-      `at alpha ${DEFAULT_ALPHA}/${family}, the strictest level of the correction over ` +
-      `${family} tests (${count(sampleSize.needed_corrected!)} in total). Both are estimates ` +
-      `from a normal approximation.`;
+    statement += ` ${describeSampleSize(sampleSize, family)}`;
   }
   if (inputs.sampleRatioMismatch) {
     statement += " The traffic split also failed the sample ratio mismatch check.";
@@ -220,38 +228,52 @@ function estimateSampleSize(
     // The sign test uses decisive verdicts only, so scale by their share of all rated pairs.
     const effect = proportionEffectSize(pair.decisive_win_rate, 0.5);
     const current = pair.n + pair.both_bad;
-    const [needed, corrected] = [levels.alpha, levels.corrected].map((alpha) => {
-      const decisive = requiredSampleSize(effect, { alpha });
-      return Number.isFinite(decisive) ? Math.ceil(decisive * current / pair.decisive_n) : null;
-    });
     const estimate = { ...base, effect_size: effect, unit: "rated pairs" as const, current };
-    return withAdditional(estimate, needed!, corrected!);
+    return planSampleSize(
+      estimate,
+      levels,
+      (alpha) => requiredSampleSize(effect, { alpha }) * current / pair.decisive_n,
+    );
   }
 
   const comparisons = (metric === "latency" ? inputs.latency : inputs.cost) ?? [];
   const comparison = comparisons.find((c) => c.arm_a === test.arm_a && c.arm_b === test.arm_b);
-  // A zero spread gives an infinite standardized effect, from which no sample size follows.
-  if (!comparison || !Number.isFinite(comparison.effect_size)) return null;
+  if (!comparison || Number.isNaN(comparison.effect_size)) return null;
   const effect = comparison.effect_size;
   const unit = comparison.paired ? "matched cases" : "calls per arm";
   const current = comparison.paired ? comparison.n_pairs : Math.min(comparison.n_a, comparison.n_b);
-  const [needed, corrected] = [levels.alpha, levels.corrected].map((alpha) => {
-    const design = comparison.paired ? "one-sample" : "two-sample";
-    const size = requiredSampleSize(effect, { alpha, design });
-    return Number.isFinite(size) ? Math.ceil(size) : null;
-  });
-  return withAdditional({ ...base, effect_size: effect, unit, current }, needed!, corrected!);
+  const design = comparison.paired ? "one-sample" : "two-sample";
+  return planSampleSize(
+    { ...base, effect_size: effect, unit, current },
+    levels,
+    (alpha) => requiredSampleSize(effect, { alpha, design }),
+  );
 }
 
-function withAdditional(
+/**
+ * Solves the sample size at both levels and sets the basis. An infinite
+ * effect comes from a zero spread and a zero effect from equal means or win
+ * rates: neither gives a size.
+ */
+function planSampleSize(
   estimate: Pick<SampleSizeEstimate, "arm_a" | "arm_b" | "effect_size" | "unit" | "current">,
-  needed: number | null,
-  corrected: number | null,
+  levels: Levels,
+  solve: (alpha: number) => number,
 ): SampleSizeEstimate {
-  const more = (total: number | null) =>
-    total === null ? null : Math.max(0, total - estimate.current);
+  const unknown = { needed: null, additional: null, needed_corrected: null };
+  if (!Number.isFinite(estimate.effect_size)) {
+    return { ...estimate, basis: "zero-spread", ...unknown, additional_corrected: null };
+  }
+  if (estimate.effect_size === 0) {
+    return { ...estimate, basis: "zero-effect", ...unknown, additional_corrected: null };
+  }
+
+  const needed = Math.ceil(solve(levels.alpha));
+  const corrected = Math.ceil(solve(levels.corrected));
+  const more = (total: number) => total > estimate.current ? total - estimate.current : null;
   return {
     ...estimate,
+    basis: needed > estimate.current ? "estimated" : "not-above-current",
     needed,
     additional: more(needed),
     needed_corrected: corrected,
@@ -259,8 +281,47 @@ function withAdditional(
   };
 }
 
+/** States how much more data would detect the observed effect, or why no estimate is given. */
+function describeSampleSize(size: SampleSizeEstimate, family: number): string {
+  const power = `${DEFAULT_POWER * 100}% power`;
+  switch (size.basis) {
+    case "zero-effect":
+      return "The observed difference is zero, so no sample size would detect it.";
+    case "zero-spread": {
+      const values = size.unit === "matched cases"
+        ? "differences between matched cases"
+        : "values within each arm";
+      return `The ${values} do not vary, so the data cannot estimate the sample size needed ` +
+        "to detect the difference.";
+    }
+    case "not-above-current":
+      return `A normal approximation at ${power} and alpha ${DEFAULT_ALPHA} puts the need at ` +
+        `${quantity(size.needed!, size.unit)}, no more than the ${count(size.current)} already ` +
+        "there, although the test is not significant. The approximation does not fit these " +
+        `data, so the number of ${size.unit} needed is unknown.`;
+    case "estimated":
+      return `Detecting the observed effect at ${power} needs about ` +
+        `${count(size.additional!)} more ${size.unit} at alpha ${DEFAULT_ALPHA} ` +
+        `(${count(size.needed!)} in total), or ${count(size.additional_corrected!)} more ` +
+        `at alpha ${DEFAULT_ALPHA}/${family}, the strictest level of the correction over ` +
+        `${family} tests (${count(size.needed_corrected!)} in total). Both are estimates ` +
+        "from a normal approximation.";
+  }
+}
+
 function count(value: number): string {
   return value.toLocaleString("en-US");
+}
+
+const SINGULAR_UNITS: Record<SampleSizeEstimate["unit"], string> = {
+  "rated pairs": "rated pair",
+  "calls per arm": "call per arm",
+  "matched cases": "matched case",
+};
+
+/** Formats a count with its unit, singular for 1, such as "1 matched case". */
+function quantity(value: number, unit: SampleSizeEstimate["unit"]): string {
+  return `${count(value)} ${value === 1 ? SINGULAR_UNITS[unit] : unit}`;
 }
 
 /** Formats an upper bound on p-values, such as "p <= 0.0123" or "p < 0.0001". */

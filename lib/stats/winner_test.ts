@@ -43,7 +43,63 @@ Deno.test("analyzeWinners() of a zero effect", () => {
   const [quality] = analyze([{ a: "x", b: "y", wins: 5, losses: 5 }]);
   assert.equal(quality!.arm_id, null);
   assert.equal(quality!.sample_size!.needed, null);
-  assert.match(quality!.statement, /observed effect is zero/);
+  assert.equal(quality!.sample_size!.basis, "zero-effect");
+  assert.match(quality!.statement, /observed difference is zero/);
+});
+
+/** Analyzes cost alone, with `values` per arm, paired by case when `paired`. */
+function analyzeCost(values: Record<string, number[]>, paired: boolean) {
+  const cost = compareArms(
+    Object.entries(values).map(([arm, armValues]) => ({
+      arm_id: arm,
+      values: armValues,
+      ...(paired ? { keys: armValues.map((_, i) => `c${i}|0`) } : {}),
+    })),
+    FAST,
+  );
+  const tests = collectPairwiseTests({ cost });
+  return analyzeWinners({ tests, cost }).find((verdict) => verdict.metric === "cost")!;
+}
+
+Deno.test("analyzeWinners() of constant costs per arm", () => {
+  // Every matched difference is 0.0011 - 0.0003, whose summed mean misses
+  // it by an ulp, so a naive variance is about 1e-38 instead of 0.
+  const cost = analyzeCost({ a: [0.0011, 0.0011, 0.0011], b: [0.0003, 0.0003, 0.0003] }, true);
+  assert.equal(cost.arm_id, null);
+  assert.match(cost.statement, /No significant difference in cost/);
+  assert.doesNotMatch(cost.statement, /\b0 more/);
+  assert.match(cost.statement, /do not vary, so the data cannot estimate the sample size/);
+  const size = cost.sample_size!;
+  assert.equal(size.basis, "zero-spread");
+  assert.equal(size.needed, null);
+  assert.equal(size.additional, null);
+});
+
+Deno.test("analyzeWinners() of a zero cost difference", () => {
+  // The differences 1, -1, 2, -2 and 0 have a mean of exactly 0 and a spread.
+  const cost = analyzeCost({ a: [3, 1, 4, 0, 2], b: [2, 2, 2, 2, 2] }, true);
+  assert.equal(cost.arm_id, null);
+  assert.equal(cost.sample_size!.basis, "zero-effect");
+  assert.equal(cost.sample_size!.needed, null);
+  assert.match(cost.statement, /observed difference is zero, so no sample size would detect it/);
+  assert.doesNotMatch(cost.statement, /\b0 more/);
+});
+
+Deno.test("analyzeWinners() when the need is below n", () => {
+  // Cohen's d is 3, so the z-test needs 2 calls per arm, yet Mann-Whitney
+  // on 3 against 3 calls cannot go below p = 0.1.
+  const cost = analyzeCost({ a: [1, 2, 3], b: [4, 5, 6] }, false);
+  assert.equal(cost.arm_id, null);
+  const size = cost.sample_size!;
+  assert.equal(size.basis, "not-above-current");
+  assert.equal(size.current, 3);
+  assert.equal(size.needed, 2);
+  assert.equal(size.additional, null);
+  assert.doesNotMatch(cost.statement, /\b0 more/);
+  assert.match(
+    cost.statement,
+    /puts the need at 2 calls per arm, no more than the 3 already there, although the test is not significant/,
+  );
 });
 
 Deno.test("analyzeWinners() withholds a winner on SRM", () => {

@@ -194,10 +194,12 @@ export async function callWithRetry(
     const startedAt = timers.now();
     let error: ProviderError;
     try {
-      const response = checkResponse(
+      const source = `${provider.name} model ${request.model.model}`;
+      const { response, usageProblems } = checkResponse(
         await runAttempt(provider, request, { timeoutMs, timers, signal }),
-        `${provider.name} model ${request.model.model}`,
+        source,
       );
+      if (usageProblems.length > 0) warnOnce(logger, source, usageProblems);
       permit?.release({ response });
       return { response, attempts: attempt, latencyMs: timers.now() - startedAt };
     } catch (thrown) {
@@ -243,6 +245,27 @@ export async function callWithRetry(
       error: error.message,
     });
     await timers.sleep(delayMs, signal);
+  }
+}
+
+/** Token count problems already reported, per logger, so each is logged once per model and field. */
+const reportedUsageProblems = new WeakMap<Logger, Set<string>>();
+
+function warnOnce(logger: Logger, source: string, problems: readonly string[]): void {
+  let reported = reportedUsageProblems.get(logger);
+  if (reported === undefined) {
+    reported = new Set();
+    reportedUsageProblems.set(logger, reported);
+  }
+  for (const problem of problems) {
+    const field = problem.slice(0, problem.indexOf(" "));
+    const key = `${source}|${field}`;
+    if (reported.has(key)) continue;
+    reported.add(key);
+    logger.warn(
+      `${source}: ${problem}; stored as null, so the report counts it as not reported ` +
+        "(shown once per model and field)",
+    );
   }
 }
 

@@ -3,8 +3,10 @@
  *
  * Servers that speak the OpenAI wire format are not all strict: one may
  * report `prompt_tokens: -1`, a fractional count or a number as a string.
- * Such a response becomes a failed attempt with a message that names the
- * field, instead of a row the store would reject.
+ * Such a token count is stored as null, which the report counts as not
+ * reported, and the output is kept. A response whose other fields are wrong
+ * becomes a failed attempt with a message that names the field, instead of a
+ * row the store would reject.
  *
  * @module
  */
@@ -20,23 +22,44 @@ const USAGE_FIELDS = [
   "reasoning_tokens",
 ] as const satisfies readonly (keyof Usage)[];
 
+/** A checked response and the token counts that were replaced by null. */
+export interface CheckedResponse {
+  /** The response, with invalid token counts set to null. */
+  response: CallResponse;
+  /** One line per replaced count, such as `usage.prompt_tokens is -1, expected ...`. */
+  usageProblems: string[];
+}
+
 /**
- * Returns `response` when every field has the type a result row needs, so
- * callers can write it without validating the row again.
+ * Checks that every field has the type a result row needs, so callers can
+ * write the row without validating it again.
  *
  * @param response What the provider returned.
  * @param source Provider and model, for the message, such as `openai model gpt-4o-mini`.
+ * @returns The response, unchanged unless a token count was invalid.
  * @throws {ProviderError} Not retryable, code `invalid_response`, naming the
- *   first field that is wrong and its value.
+ *   first field other than a token count that is wrong, and its value.
  */
-export function checkResponse(response: CallResponse, source: string): CallResponse {
+export function checkResponse(response: CallResponse, source: string): CheckedResponse {
   const problem = findProblem(response);
-  if (problem === undefined) return response;
-  throw new ProviderError(
-    `${source}: malformed response: ${problem}; ` +
-      "check the server's response format, or the provider's mapping if it is a custom provider",
-    { code: "invalid_response", retryable: false },
-  );
+  if (problem !== undefined) {
+    throw new ProviderError(
+      `${source}: malformed response: ${problem}; check the server's response format, ` +
+        "or the provider's mapping if it is a custom provider",
+      { code: "invalid_response", retryable: false },
+    );
+  }
+
+  let usage: Usage | undefined;
+  const usageProblems: string[] = [];
+  for (const field of USAGE_FIELDS) {
+    const value = response.usage[field];
+    if (value === null || (isNonNegative(value) && Number.isInteger(value))) continue;
+    usageProblems.push(`usage.${field} is ${describe(value)}, expected a whole number >= 0`);
+    usage ??= { ...response.usage };
+    usage[field] = null;
+  }
+  return { response: usage === undefined ? response : { ...response, usage }, usageProblems };
 }
 
 /** Describes the first wrong field, or returns undefined when there is none. */
@@ -60,14 +83,8 @@ function findProblem(response: CallResponse): string | undefined {
     }
   }
   const usage = response.usage;
-  if (typeof usage !== "object" || usage === null) {
+  if (typeof usage !== "object" || usage === null || Array.isArray(usage)) {
     return `usage is ${describe(usage)}, expected an object`;
-  }
-  for (const field of USAGE_FIELDS) {
-    const value = usage[field];
-    if (value !== null && !(isNonNegative(value) && Number.isInteger(value))) {
-      return `usage.${field} is ${describe(value)}, expected a whole number >= 0 or null`;
-    }
   }
   return undefined;
 }

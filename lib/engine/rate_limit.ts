@@ -171,6 +171,8 @@ interface Waiter {
 /** The limits of one provider model: buckets, pause and adaptive concurrency. */
 class ModelLimiter {
   readonly #key: string;
+  /** `provider model name`, for messages. */
+  readonly #label: string;
   readonly #options: Required<Omit<RateLimiterOptions, "logger" | "timers">>;
   readonly #logger: Logger;
   readonly #timers: RetryTimers;
@@ -197,6 +199,7 @@ class ModelLimiter {
     timers: RetryTimers,
   ) {
     this.#key = key;
+    this.#label = `${model.provider} model ${model.model}`;
     this.#options = options;
     this.#logger = logger;
     this.#timers = timers;
@@ -329,7 +332,7 @@ class ModelLimiter {
         this.#tokens?.take(used - estimatedTokens.total, now);
       }
       // Input and output limits count what was used, so the estimates are
-      // settled both ways. Anthropic's rate-limit page says only uncached input
+      // settled both ways. Anthropic's rate-limit page states that only uncached input
       // counts toward its input limit on most models, so cache reads are left out.
       if (usage.prompt_tokens !== null) {
         const input = usage.prompt_tokens - (usage.cached_tokens ?? 0);
@@ -361,7 +364,7 @@ class ModelLimiter {
     if (after < this.#cap) {
       this.#cap = after;
       this.#decreases++;
-      this.#logger.warn("lowered concurrency after a 429", {
+      this.#logger.warn(`${this.#label}: lowered concurrency to ${after} after a 429`, {
         model: this.#key,
         concurrency: after,
         retry_after_ms: retryAfterMs,

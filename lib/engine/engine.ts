@@ -70,8 +70,37 @@ export interface RunSummary {
   budgetReached: boolean;
   /** Ids of models whose remaining calls were not made after an error no retry can fix. */
   stoppedModels: string[];
+  /** Arms with at least one error in this run, in the order of their first finished call. */
+  errorsByArm: ArmErrors[];
   elapsedMs: number;
 }
+
+/** The errors of one arm in one run. */
+export interface ArmErrors {
+  armId: string;
+  /** Calls of the arm finished in this run, errors included. */
+  calls: number;
+  errors: number;
+  /** Errors grouped by class and message, most frequent first, at most `ERROR_KINDS_SHOWN`. */
+  kinds: ErrorKind[];
+  /** Errors in kinds beyond those listed. */
+  otherErrors: number;
+}
+
+/** Errors of one class with one message. */
+export interface ErrorKind {
+  errorClass: string;
+  message: string;
+  count: number;
+}
+
+/** Error kinds listed per arm in a summary. */
+const ERROR_KINDS_SHOWN = 3;
+/**
+ * Distinct messages kept per arm. Messages that carry a request id differ on
+ * every call, so past this many the rest are only counted.
+ */
+const ERROR_KINDS_KEPT = 50;
 
 /** Options for `runTest()`. */
 export interface RunOptions {
@@ -389,13 +418,34 @@ class RunState {
   interrupted = false;
   budgetReached = false;
   stoppedModels = new Set<string>();
+  readonly #arms = new Map<
+    string,
+    { calls: number; errors: number; kinds: Map<string, ErrorKind> }
+  >();
   #wake: (() => void) | undefined;
 
   constructor(readonly total: number, readonly startedMs: number) {}
 
   record(row: TestResult): void {
     this.done++;
-    if (row.error_class !== null) this.errors++;
+    let arm = this.#arms.get(row.arm_id);
+    if (arm === undefined) {
+      arm = { calls: 0, errors: 0, kinds: new Map() };
+      this.#arms.set(row.arm_id, arm);
+    }
+    arm.calls++;
+    if (row.error_class !== null) {
+      this.errors++;
+      arm.errors++;
+      const message = row.error_message ?? "";
+      const key = `${row.error_class}\n${message}`;
+      const kind = arm.kinds.get(key);
+      if (kind !== undefined) {
+        kind.count++;
+      } else if (arm.kinds.size < ERROR_KINDS_KEPT) {
+        arm.kinds.set(key, { errorClass: row.error_class, message, count: 1 });
+      }
+    }
     if (row.cost_usd !== null) {
       this.costUsd += row.cost_usd;
     } else if (row.error_class === null) {
@@ -448,8 +498,27 @@ class RunState {
       interrupted: this.interrupted,
       budgetReached: this.budgetReached,
       stoppedModels: [...this.stoppedModels],
+      errorsByArm: this.#errorsByArm(),
       elapsedMs: performance.now() - this.startedMs,
     };
+  }
+
+  #errorsByArm(): ArmErrors[] {
+    const arms: ArmErrors[] = [];
+    for (const [armId, arm] of this.#arms) {
+      if (arm.errors === 0) continue;
+      const kinds = [...arm.kinds.values()].sort((a, b) => b.count - a.count)
+        .slice(0, ERROR_KINDS_SHOWN);
+      const listed = kinds.reduce((sum, kind) => sum + kind.count, 0);
+      arms.push({
+        armId,
+        calls: arm.calls,
+        errors: arm.errors,
+        kinds: kinds.map((kind) => ({ ...kind })),
+        otherErrors: arm.errors - listed,
+      });
+    }
+    return arms;
   }
 }
 

@@ -3,6 +3,7 @@ import type { CallRequest, CallResponse, Provider } from "../providers/provider.
 import { ProviderError } from "../providers/provider.ts";
 import { SimulatedProvider } from "../providers/simulated.ts";
 import type { ABTest, TestResult } from "../schema/mod.ts";
+import { nullLogger } from "../log.ts";
 import type { MemoryStore } from "../store/memory_store.ts";
 import { makeTest, storeWith } from "./_fixtures.ts";
 import { type RunOptions, runTest } from "./engine.ts";
@@ -459,7 +460,7 @@ Deno.test("runTest() serves cache hits when cache is on", async () => {
   }
 });
 
-Deno.test("runTest() records invalid usage as an error", async () => {
+Deno.test("runTest() stores invalid usage as null", async () => {
   const test = makeTest(3, { concurrency: 2 });
   const store = await storeWith(test);
   const odd: Provider = {
@@ -480,16 +481,55 @@ Deno.test("runTest() records invalid usage as an error", async () => {
         simulated: false,
       }),
   };
-  const summary = await runTest(test, options(store, { providers: () => odd }));
+  const warnings: string[] = [];
+  const logger = { ...nullLogger, warn: (message: string) => warnings.push(message) };
+  const summary = await runTest(test, options(store, { providers: () => odd, logger }));
 
-  assert.equal(summary.errors, 12);
+  assert.equal(summary.errors, 0);
   const rows = await store.readResults(test.id);
   assert.equal(rows.length, 12);
   for (const row of rows) {
-    assert.equal(row.output, null);
-    assert.match(
-      row.error_message ?? "",
-      /odd model gpt-[^:]+: malformed response: usage\.prompt_tokens is -1, expected a whole number/,
-    );
+    assert.equal(row.output, "fine");
+    assert.equal(row.prompt_tokens, null);
+    assert.equal(row.completion_tokens, null);
+    assert.equal(row.total_tokens, 3);
   }
+  // Once per model and field: two models, two fields.
+  assert.equal(warnings.length, 4, warnings.join("\n"));
+  assert.match(
+    warnings[0]!,
+    /^odd model gpt-[^:]+: usage\.prompt_tokens is -1, expected a whole number >= 0; stored as null/,
+  );
+});
+
+Deno.test("runTest() summarizes errors per arm", async () => {
+  const test = makeTest(6, { concurrency: 2 });
+  const store = await storeWith(test);
+  const failing: Provider = {
+    name: "failing",
+    call: (request) =>
+      Promise.reject(
+        new ProviderError(request.callKey.includes("|case-0|") ? "quota gone" : "bad request", {
+          status: 400,
+          retryable: false,
+        }),
+      ),
+  };
+  const summary = await runTest(
+    test,
+    options(store, { providers: (model) => model.id === "big" ? failing : instant() }),
+  );
+
+  assert.deepEqual(summary.errorsByArm.map((arm) => arm.armId).sort(), [
+    "friendly/big",
+    "plain/big",
+  ]);
+  const plain = summary.errorsByArm.find((arm) => arm.armId === "plain/big")!;
+  assert.equal(plain.calls, 6);
+  assert.equal(plain.errors, 6);
+  assert.deepEqual(plain.kinds, [
+    { errorClass: "ProviderError", message: "bad request", count: 5 },
+    { errorClass: "ProviderError", message: "quota gone", count: 1 },
+  ]);
+  assert.equal(plain.otherErrors, 0);
 });

@@ -18,7 +18,7 @@ import {
   scrubSecret,
 } from "./errors.ts";
 import { mapSdkError, type SdkErrors } from "./sdk_errors.ts";
-import { requestOptions, SdkClients } from "./sdk_clients.ts";
+import { acceptsPlaceholderKey, requestOptions, SdkClients } from "./sdk_clients.ts";
 import { StreamTimer } from "./streaming.ts";
 
 /** Environment variable read for the key when `api_key_env` is absent. */
@@ -57,8 +57,8 @@ export class OpenAIProvider implements Provider {
       logger,
       create: (settings) => new OpenAI(settings),
       placeholderKey(model, keyEnv) {
-        if (model.base_url === undefined) return undefined;
-        // Local OpenAI-compatible servers usually take any key, and the SDK requires one.
+        if (!acceptsPlaceholderKey(model)) return undefined;
+        // The SDK requires a key, so a local server without one gets a placeholder.
         logger.debug("no API key for a custom base URL; sending a placeholder", {
           model: model.model,
           base_url: model.base_url,

@@ -7,8 +7,10 @@ import type { Logger } from "../log.ts";
 import type { ModelConfig } from "../schema/mod.ts";
 import type { Provider } from "./provider.ts";
 import { SimulatedProvider } from "./simulated.ts";
-import { OpenAIProvider } from "./openai.ts";
-import { AnthropicProvider } from "./anthropic.ts";
+import { OPENAI_KEY_ENV, OpenAIProvider } from "./openai.ts";
+import { ANTHROPIC_KEY_ENV, AnthropicProvider } from "./anthropic.ts";
+import { acceptsPlaceholderKey } from "./sdk_clients.ts";
+import { readApiKey } from "./sdk_errors.ts";
 
 /** Options for `createProvider()`. */
 export interface CreateProviderOptions {
@@ -58,4 +60,40 @@ function providerOptions(options: CreateProviderOptions) {
     ...(options.env === undefined ? {} : { env: options.env }),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
   };
+}
+
+/** A model whose API key variable is unset. */
+export interface MissingApiKey {
+  model: ModelConfig;
+  /** The environment variable the key is read from. */
+  keyEnv: string;
+}
+
+/**
+ * Lists the models that would fail on their first call for want of an API
+ * key, so a run can stop before it writes anything. The simulated provider
+ * needs no key, and an `openai` model on a custom base URL without
+ * `api_key_env` gets a placeholder.
+ *
+ * @param models Models to check; each variable is reported once per model.
+ * @param env Environment variables, usually `Deno.env.toObject()`.
+ */
+export function missingApiKeys(
+  models: readonly ModelConfig[],
+  env: Readonly<Record<string, string | undefined>>,
+): MissingApiKey[] {
+  const missing: MissingApiKey[] = [];
+  for (const model of models) {
+    const defaultKeyEnv = model.provider === "openai"
+      ? OPENAI_KEY_ENV
+      : model.provider === "anthropic"
+      ? ANTHROPIC_KEY_ENV
+      : undefined;
+    if (defaultKeyEnv === undefined) continue;
+    const keyEnv = model.api_key_env ?? defaultKeyEnv;
+    if (readApiKey(env, keyEnv) !== undefined) continue;
+    if (model.provider === "openai" && acceptsPlaceholderKey(model)) continue;
+    missing.push({ model, keyEnv });
+  }
+  return missing;
 }

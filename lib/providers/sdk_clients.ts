@@ -44,6 +44,16 @@ export interface SdkClientsOptions<C> {
   placeholderKey?(model: ModelConfig, keyEnv: string): string | undefined;
 }
 
+/**
+ * Tells whether a missing key may be replaced by a placeholder: only for a
+ * model on a custom base URL that names no `api_key_env`, because local
+ * OpenAI-compatible servers usually take any key. A model that names its key
+ * variable expects that variable to be set.
+ */
+export function acceptsPlaceholderKey(model: ModelConfig): boolean {
+  return model.base_url !== undefined && model.api_key_env === undefined;
+}
+
 /** Builds each SDK client once and returns it for every later call. */
 export class SdkClients<C> {
   readonly #options: SdkClientsOptions<C>;

@@ -15,6 +15,9 @@ import {
   FsStore,
   loadExperiment,
   type Logger,
+  type MissingApiKey,
+  missingApiKeys,
+  type ModelConfig,
   ResponseCache,
   type RunSummary,
   runTest,
@@ -91,8 +94,10 @@ export async function executeRun(
       ? await prepareNewTest(request, store, logger, options)
       : await prepareResume(request, controller, store);
     if (request.judge) checkJudgeConfigured(prepared.test);
+    const missingKeys = missingApiKeys(modelsToCall(prepared.test, request), Deno.env.toObject());
 
     if (request.dryRun) {
+      for (const line of describeMissingKeys(missingKeys)) logger.warn(line);
       const plan = createDryRunPlan(prepared.test, {
         callsToRun: prepared.callsToRun,
         concurrency: request.concurrency ?? prepared.test.concurrency,
@@ -103,11 +108,30 @@ export async function executeRun(
       );
       return EXIT_OK;
     }
+    if (missingKeys.length > 0) {
+      throw new UsageError(
+        `${describeMissingKeys(missingKeys).join("; ")}; nothing was called or written`,
+      );
+    }
 
     return await runPrepared(prepared, { request, context, controller, store });
   } finally {
     await store.close();
   }
+}
+
+/** Lists the models a run calls: the test's, and with --judge the judge's when it is defined inline. */
+function modelsToCall(test: ABTest, request: RunRequest): ModelConfig[] {
+  const judge = test.judge?.model;
+  return request.judge && typeof judge === "object" ? [...test.models, judge] : test.models;
+}
+
+/** Describes, per model, which variable to set. */
+function describeMissingKeys(missing: readonly MissingApiKey[]): string[] {
+  return missing.map(({ model, keyEnv }) =>
+    `missing API key for model "${model.id}" (${model.provider} ${model.model}): ` +
+    `${keyEnv} is not set; export it, or name another variable in the model's api_key_env`
+  );
 }
 
 async function prepareNewTest(
@@ -265,6 +289,7 @@ async function runPrepared(prepared: PreparedRun, run: RunContext): Promise<numb
     `run ${test.id} -> ${summary.done}/${summary.total} calls, ${summary.errors} errors, ` +
       `${formatUsd(summary.costUsd)}${unpriced} in ${formatDuration(summary.elapsedMs)}`,
   );
+  for (const line of formatErrorsByArm(summary)) logger.warn(line);
   const state = await settle(test, summary, prepared, run, stops.received() !== undefined);
 
   // The report covers every stored result, also of a paused test. With
@@ -302,6 +327,17 @@ async function runPrepared(prepared: PreparedRun, run: RunContext): Promise<numb
       skipped: summary.skipped,
       cost_usd: summary.costUsd,
       cost_unknown_calls: summary.costUnknown,
+      errors_by_arm: summary.errorsByArm.map((arm) => ({
+        arm_id: arm.armId,
+        calls: arm.calls,
+        errors: arm.errors,
+        kinds: arm.kinds.map((kind) => ({
+          error_class: kind.errorClass,
+          message: kind.message,
+          count: kind.count,
+        })),
+        other_errors: arm.otherErrors,
+      })),
       elapsed_ms: Math.round(summary.elapsedMs),
       results_dir: results,
       report_json: paths?.json ?? null,
@@ -317,6 +353,23 @@ async function runPrepared(prepared: PreparedRun, run: RunContext): Promise<numb
   return state.status === "completed" && paths !== undefined ? EXIT_OK : EXIT_FAILED;
 }
 
+/** Pluralizes "call" for messages: "1 call was", "3 calls were". */
+function callCount(n: number): string {
+  return n === 1 ? "1 call was" : `${n} calls were`;
+}
+
+/**
+ * Formats the per-arm error summary printed after a run: one line per arm
+ * with errors, listing its most frequent errors with counts.
+ */
+export function formatErrorsByArm(summary: RunSummary): string[] {
+  return summary.errorsByArm.map((arm) => {
+    const kinds = arm.kinds.map((kind) => `${kind.count} x ${kind.errorClass}: ${kind.message}`);
+    if (arm.otherErrors > 0) kinds.push(`${arm.otherErrors} other`);
+    return `errors ${arm.armId}: ${arm.errors} of ${arm.calls} calls; ${kinds.join("; ")}`;
+  });
+}
+
 /** Completes the test, or pauses it with the reason the run stopped early. */
 async function settle(
   test: ABTest,
@@ -327,10 +380,23 @@ async function settle(
 ): Promise<TestState> {
   const { controller, context } = run;
   const { logger } = context;
+  const stopped = summary.stoppedModels;
+  // The calls that stopped a model are stored as errors, so continuing must retry them.
+  const continueFlags = stopped.length > 0 ? ["--retry-errors"] : [];
 
   // A signal that arrives after the last call leaves nothing to resume.
-  if (summary.done >= summary.total) {
+  if (summary.done >= summary.total && stopped.length === 0) {
     if (summary.errors === 0) return await controller.complete(test.id);
+    if (summary.errors === summary.done) {
+      logger.error(
+        `all ${summary.done} calls of this run ended in an error, so the test is paused ` +
+          `rather than completed; fix the cause, then retry them with \`${
+            resumeCommand(test.id, run.request, ["--retry-errors"])
+          }\`, or keep them as errors and complete the test with ` +
+          `\`${resumeCommand(test.id, run.request)}\``,
+      );
+      return await controller.pause(test.id, { reason: "every call failed" });
+    }
     if (run.request.pauseOnErrors) {
       logger.warn(
         `${summary.errors} of ${summary.total} calls ended in an error; the test is paused ` +
@@ -353,28 +419,33 @@ async function settle(
     logger.warn(
       `budget reached: this run spent ${formatUsd(summary.costUsd)} of the ` +
         `${formatUsd(prepared.budgetUsd ?? 0)} left (max ${formatUsd(limit ?? 0)}); ` +
-        `${summary.total - summary.done} calls were not made. Continue with ` +
-        `\`${resumeCommand(test.id, run.request, ["--max-cost-usd", "<higher total>"])}\``,
+        `${callCount(summary.total - summary.done)} not made. Continue with \`${
+          resumeCommand(test.id, run.request, [
+            "--max-cost-usd",
+            "<higher total>",
+            ...continueFlags,
+          ])
+        }\``,
     );
     return await controller.pause(test.id, { reason: "budget reached" });
   }
   if (interrupted || summary.interrupted) {
     logger.warn(
       `interrupted: ${summary.done}/${summary.total} calls made; continue with ` +
-        `\`${resumeCommand(test.id, run.request)}\``,
+        `\`${resumeCommand(test.id, run.request, continueFlags)}\``,
     );
     return await controller.pause(test.id, { reason: "interrupted" });
   }
-  if (summary.stoppedModels.length > 0) {
-    const models = summary.stoppedModels.join(", ");
+  if (stopped.length > 0) {
+    const models = stopped.join(", ");
     logger.error(
       `calls to ${models} stopped after an error no retry can fix (see above); fix it, then ` +
-        `continue with \`${resumeCommand(test.id, run.request)}\``,
+        `continue with \`${resumeCommand(test.id, run.request, continueFlags)}\``,
     );
     return await controller.pause(test.id, { reason: `models stopped: ${models}` });
   }
   logger.error(
-    `${summary.total - summary.done} calls were not made; continue with ` +
+    `${callCount(summary.total - summary.done)} not made; continue with ` +
       `\`${resumeCommand(test.id, run.request)}\``,
   );
   return await controller.pause(test.id, { reason: "incomplete" });

@@ -89,6 +89,14 @@ export interface RunJsonSummary {
   cost_usd: number;
   /** Successful calls of this run whose model has no price, left out of `cost_usd`. */
   cost_unknown_calls: number;
+  /** Arms with errors in this run, with their most frequent errors. */
+  errors_by_arm: {
+    arm_id: string;
+    calls: number;
+    errors: number;
+    kinds: { error_class: string; message: string; count: number }[];
+    other_errors: number;
+  }[];
   elapsed_ms: number;
   results_dir: string;
   report_json: string | null;

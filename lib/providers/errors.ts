@@ -114,13 +114,29 @@ export function classifyHttpError(details: HttpErrorDetails, context: ErrorConte
 
 /** Classify a failure to connect or a connection dropped mid-response; retried. */
 export function connectionError(cause: unknown, context: ErrorContext): ProviderError {
-  const detail = cause instanceof Error ? cause.message : String(cause);
+  const detail = describeCauses(cause);
   return new ProviderError(
     `${context.provider} model ${context.model}: connection failed: ${
       scrubSecret(detail, context.secret)
     }`,
     { code: "connection_error", retryable: true, cause },
   );
+}
+
+/**
+ * Joins the messages of an error and its causes, because fetch reports only
+ * "fetch failed" and keeps the address and the reason, such as "Connection
+ * refused", in a nested cause. User and password parts of URLs are removed.
+ */
+function describeCauses(cause: unknown): string {
+  const messages: string[] = [];
+  let current = cause;
+  for (let depth = 0; depth < 5 && current !== undefined && current !== null; depth++) {
+    const message = current instanceof Error ? current.message : String(current);
+    if (message !== "" && !messages.includes(message)) messages.push(message);
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  return messages.join(": ").replace(/\/\/[^/\s@]*@/g, "//");
 }
 
 /** Classify a response body that is not valid JSON or misses required fields; retried. */

@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { classifyHttpError, parseRetryAfter, scrubSecret, toProviderError } from "./errors.ts";
+import {
+  classifyHttpError,
+  connectionError,
+  parseRetryAfter,
+  scrubSecret,
+  toProviderError,
+} from "./errors.ts";
 import { ProviderError, RateLimitError } from "./provider.ts";
 
 const NOW = Date.parse("2026-01-01T00:00:00Z");
@@ -136,4 +142,21 @@ Deno.test("toProviderError keeps ProviderError and wraps others", () => {
   const wrapped = toProviderError(new RangeError("bad"));
   assert.equal(wrapped.retryable, false);
   assert.equal(wrapped.message, "provider call failed: RangeError: bad");
+});
+
+Deno.test("connectionError names the nested cause", () => {
+  const refused = new Error(
+    "error sending request for url (http://user:pw@127.0.0.1:59999/v1/chat/completions): " +
+      "tcp connect error: Connection refused (os error 111)",
+  );
+  const error = connectionError(new TypeError("fetch failed", { cause: refused }), context);
+
+  assert.equal(error.code, "connection_error");
+  assert.equal(error.retryable, true);
+  assert.equal(
+    error.message,
+    "openai model gpt-test: connection failed: fetch failed: error sending request for url " +
+      "(http://127.0.0.1:59999/v1/chat/completions): tcp connect error: Connection refused " +
+      "(os error 111)",
+  );
 });

@@ -22,6 +22,7 @@ import {
 import { byArmId } from "../stats/aggregate.ts";
 import { QUANTILE_METHOD } from "../stats/quantile.ts";
 import { formatCount, formatMs, formatPercent, formatUsd } from "./format.ts";
+import { unknownCostNote, unknownCostOf } from "./unknown_cost.ts";
 
 /** An extra report section, such as rating statistics or the sample ratio check. */
 export const ReportSectionSchema = z.strictObject({
@@ -240,7 +241,7 @@ function describeLowest(
 
 function costWinner(arms: readonly AggregateMetrics[]): Winner {
   // An arm with calls of unknown cost could be cheaper or dearer than its
-  // known mean, so only fully priced arms are compared.
+  // known mean, so only arms with every cost known are compared.
   const candidates = arms.filter((arm) =>
     arm.cost_per_1k_calls_usd !== null && arm.cost_unknown_n === 0
   );
@@ -254,20 +255,9 @@ function costWinner(arms: readonly AggregateMetrics[]): Winner {
   );
   const skipped = arms.filter((arm) => arm.cost_unknown_n > 0);
   if (skipped.length > 0) {
-    winner.statement += ` ${unpricedNote(skipped)}`;
+    winner.statement += ` ${unknownCostNote(skipped.map(unknownCostOf))}`;
   }
   return winner;
-}
-
-/** Names the arms left out of a cost comparison because some or all of their calls have no price. */
-export function unpricedNote(arms: readonly AggregateMetrics[]): string {
-  const names = arms.map((arm) =>
-    `"${arm.arm_id}" (${formatCount(arm.cost_unknown_n)} of ${
-      formatCount(arm.n - arm.errors)
-    } successful calls without a price)`
-  );
-  return `Left out of the cost comparison because their cost is unknown or partial: ` +
-    `${names.join(", ")}.`;
 }
 
 function latencyWinner(arms: readonly AggregateMetrics[]): Winner {

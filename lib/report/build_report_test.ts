@@ -124,6 +124,20 @@ Deno.test("buildReport reports unknown costs", () => {
   assert.match(cost.statement, /^Only "long\/m1" has a known cost per call/);
 });
 
+Deno.test("buildReport names missing token usage", () => {
+  const report = buildReport(sampleTest(), draftState(), [
+    metrics("short/m1", { cost_unknown_n: 7, cost_no_usage_n: 7, cost_per_1k_calls_usd: 1 }),
+    metrics("short/m2", { cost_unknown_n: 7, cost_no_usage_n: 2, cost_per_1k_calls_usd: 1 }),
+    metrics("long/m1"),
+  ]);
+  const cost = winner(report, "cost");
+  assert.match(cost.statement, /"short\/m1" \(7 of 98 successful calls without token usage\)/);
+  assert.match(
+    cost.statement,
+    /"short\/m2" \(5 of 98 successful calls without a price and 2 without token usage\)/,
+  );
+});
+
 Deno.test("buildReport takes additions", () => {
   const report = buildReport(sampleTest(), draftState(), [metrics("short/m1")], {
     winners: [{

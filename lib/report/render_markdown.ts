@@ -98,8 +98,8 @@ function performanceTable(arms: readonly AggregateMetrics[], quantileMethod: str
       p95,
       p99,
       formatMs(arm.latency_mean_ms),
-      formatCount(arm.prompt_tokens_sum),
-      formatCount(arm.completion_tokens_sum),
+      tokenSumCell(arm, arm.prompt_tokens_sum),
+      tokenSumCell(arm, arm.completion_tokens_sum),
       costTotalCell(arm),
       formatUsd(arm.cost_per_1k_calls_usd),
     ];
@@ -118,30 +118,68 @@ function performanceTable(arms: readonly AggregateMetrics[], quantileMethod: str
         `${minSampleSize(0.99)} for p99: the percentile is close to the sample maximum.`,
     );
   }
-  const unknown = arms.reduce((sum, arm) => sum + arm.cost_unknown_n, 0);
   const cached = arms.reduce((sum, arm) => sum + arm.from_cache_n, 0);
   lines.push(
     "",
-    "Costs are in USD and include only calls with a known price; cost per 1k calls is 1,000 " +
-      "times the mean over those calls." +
-      (unknown > 0 ? ` ${formatCount(unknown)} successful calls have no known price.` : "") +
+    "Costs are in USD and include only calls with a known cost. Cost per 1k calls is 1,000 " +
+      "times the mean over those calls." + unknownCostTotals(arms) +
       (cached > 0 ? ` ${formatCount(cached)} calls were served from the response cache.` : ""),
   );
   return lines;
 }
 
+/** States how many successful calls have an unknown cost, by cause, or "" when none has. */
+function unknownCostTotals(arms: readonly AggregateMetrics[]): string {
+  const unknown = arms.reduce((sum, arm) => sum + arm.cost_unknown_n, 0);
+  const noUsage = arms.reduce((sum, arm) => sum + (arm.cost_no_usage_n ?? 0), 0);
+  const unpriced = unknown - noUsage;
+  const usageClause = "no cost because the provider reported no token usage, so token sums " +
+    "leave them out";
+  if (unknown === 0) return "";
+  if (noUsage === 0) return ` ${formatCount(unpriced)} successful calls have no known price.`;
+  if (unpriced === 0) return ` ${formatCount(noUsage)} successful calls have ${usageClause}.`;
+  return ` ${formatCount(unpriced)} successful calls have no known price, and ` +
+    `${formatCount(noUsage)} have ${usageClause}.`;
+}
+
 /**
- * Formats an arm's cost total so an unknown cost never reads as $0: a partial
- * sum names the calls without a price, and a sum with no known cost is shown as unknown.
+ * Formats an arm's cost total so an unknown cost never reads as $0. A partial
+ * sum counts the calls left out, and a sum with no known cost is shown as
+ * unknown. Both name the cause: no price for the model, or no token usage
+ * reported by the provider.
  */
 export function costTotalCell(arm: AggregateMetrics): string {
   const unknown = arm.cost_unknown_n;
+  const noUsage = arm.cost_no_usage_n ?? 0;
+  const model = escapeCell(arm.model_id);
   if (arm.cost_usd_total === null) {
-    return unknown > 0 ? `unknown (no price for model ${escapeCell(arm.model_id)})` : "—";
+    if (unknown === 0) return "—";
+    if (noUsage === 0) return `unknown (no price for model ${model})`;
+    if (noUsage === unknown) return "unknown (the provider reported no token usage)";
+    return `unknown (no price for model ${model}, and ${formatCount(noUsage)} ` +
+      `${calls(noUsage)} without token usage)`;
   }
   if (unknown === 0) return formatUsd(arm.cost_usd_total);
-  return `${formatUsd(arm.cost_usd_total)} + ${formatCount(unknown)} ` +
-    `${unknown === 1 ? "call" : "calls"} without price`;
+
+  let cause = "price or token usage";
+  if (noUsage === 0) cause = "price";
+  else if (noUsage === unknown) cause = "token usage";
+  return `${formatUsd(arm.cost_usd_total)} + ${formatCount(unknown)} ${calls(unknown)} ` +
+    `without ${cause}`;
+}
+
+function calls(count: number): string {
+  return count === 1 ? "call" : "calls";
+}
+
+/**
+ * Formats a token sum, so missing usage never reads as 0: "unknown" when the
+ * arm has successful calls but none reported the count, and a dash when it
+ * has no successful call.
+ */
+function tokenSumCell(arm: AggregateMetrics, sum: number | null): string {
+  if (sum !== null) return formatCount(sum);
+  return arm.n > arm.errors ? "unknown" : "—";
 }
 
 function armCell(arm: AggregateMetrics): string {

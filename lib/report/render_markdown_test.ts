@@ -117,3 +117,40 @@ Deno.test("renderMarkdown never shows unknown cost as $0", () => {
   assert.equal(tableRow(markdown, "long/m1")[10], "unknown (no price for model m1)");
   assert.doesNotMatch(markdown, /\| \$0 \|/);
 });
+
+Deno.test("renderMarkdown names missing token usage", () => {
+  const unreported = {
+    prompt_tokens_sum: null,
+    completion_tokens_sum: null,
+    total_tokens_sum: null,
+    prompt_tokens_mean: null,
+    completion_tokens_mean: null,
+    cost_usd_total: null,
+    cost_per_1k_calls_usd: null,
+  };
+  const markdown = renderMarkdown(buildReport(sampleTest(), draftState(), [
+    metrics("short/m1", { ...unreported, cost_unknown_n: 196, cost_no_usage_n: 196 }),
+    metrics("long/m1", { ...unreported, cost_unknown_n: 196, cost_no_usage_n: 10 }),
+    metrics("short/m2", { cost_usd_total: 0.0123, cost_unknown_n: 3, cost_no_usage_n: 3 }),
+    metrics("long/m2", { cost_usd_total: 0.0123, cost_unknown_n: 3, cost_no_usage_n: 1 }),
+    metrics("short/m3", { ...unreported, n: 4, errors: 4, latency_n: 0 }),
+  ], { generatedAt: "2026-12-04T12:00:00.000Z" }));
+
+  const noUsage = tableRow(markdown, "short/m1");
+  assert.equal(noUsage[8], "unknown");
+  assert.equal(noUsage[9], "unknown");
+  assert.equal(noUsage[10], "unknown (the provider reported no token usage)");
+  assert.equal(
+    tableRow(markdown, "long/m1")[10],
+    "unknown (no price for model m1, and 10 calls without token usage)",
+  );
+  assert.equal(tableRow(markdown, "short/m2")[10], "$0.0123 + 3 calls without token usage");
+  assert.equal(tableRow(markdown, "long/m2")[10], "$0.0123 + 3 calls without price or token usage");
+  const onlyErrors = tableRow(markdown, "short/m3");
+  assert.equal(onlyErrors[8], "—");
+  assert.equal(onlyErrors[9], "—");
+  assert.match(
+    markdown,
+    /188 successful calls have no known price, and 210 have no cost because the provider reported no token usage, so token sums leave them out\./,
+  );
+});

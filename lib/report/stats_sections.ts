@@ -40,6 +40,7 @@ import { analyzeWinners, type WinnerVerdict } from "../stats/winner.ts";
 import type { ReportSection } from "./build_report.ts";
 import { describePairing } from "./pairing.ts";
 import { renderStatsSections } from "./stats_markdown.ts";
+import { type UnknownCost, unknownCostNote } from "./unknown_cost.ts";
 import type { ReportExtension } from "./write_report.ts";
 
 /** Version of the `data` layout of the statistics sections; bumped when a field changes meaning. */
@@ -162,14 +163,10 @@ export function statsSections(
   const latency = compareArms(latencySamples.filter((s) => s.values.length > 0), bootstrap);
   // Arms with successful calls of unknown cost could be cheaper or dearer
   // than their known values show, so they are left out of the cost tests.
-  const unpriced = new Map<string, number>();
-  for (const result of results) {
-    if (result.error_class === null && result.cost_usd === null) {
-      unpriced.set(result.arm_id, (unpriced.get(result.arm_id) ?? 0) + 1);
-    }
-  }
+  const unknownCosts = countUnknownCosts(armIds, results);
+  const unknownCostArms = new Set(unknownCosts.map((arm) => arm.arm_id));
   const cost = compareArms(
-    costSamples.filter((s) => s.values.length > 0 && !unpriced.has(s.arm_id)),
+    costSamples.filter((s) => s.values.length > 0 && !unknownCostArms.has(s.arm_id)),
     bootstrap,
   );
 
@@ -194,12 +191,8 @@ export function statsSections(
     sampleRatioMismatch: srm.applicable && srm.mismatch,
   }, { alpha, correctionName });
   for (const winner of winners) {
-    if (winner.metric === "cost" && unpriced.size > 0) {
-      const names = [...unpriced].map(([arm, n]) =>
-        `"${arm}" (${n} successful calls without a price)`
-      );
-      winner.statement += ` Left out of the cost comparison because their cost is unknown or ` +
-        `partial: ${names.join(", ")}.`;
+    if (winner.metric === "cost" && unknownCosts.length > 0) {
+      winner.statement += ` ${unknownCostNote(unknownCosts)}`;
     }
     if (winner.metric === "quality" && (quality === undefined || quality.verdicts === 0)) {
       winner.statement = ratings.ratings_used === 0
@@ -288,6 +281,25 @@ function sampleOf(
     keys.push(`${result.case_id}|${result.repeat}`);
   }
   return { arm_id: armId, values, keys };
+}
+
+/** Counts successful calls of unknown cost per arm, in arm order, for the arms that have any. */
+function countUnknownCosts(
+  armIds: readonly string[],
+  results: readonly TestResult[],
+): UnknownCost[] {
+  const byArm = new Map(armIds.map((arm) => [arm, { successful: 0, unknown: 0, no_usage: 0 }]));
+  for (const result of results) {
+    const counts = byArm.get(result.arm_id);
+    if (counts === undefined || result.error_class !== null) continue;
+    counts.successful++;
+    if (result.cost_usd !== null) continue;
+    counts.unknown++;
+    if (result.prompt_tokens === null || result.completion_tokens === null) counts.no_usage++;
+  }
+  return [...byArm]
+    .filter(([, counts]) => counts.unknown > 0)
+    .map(([arm, counts]) => ({ arm_id: arm, ...counts }));
 }
 
 /** Lists the test's rating dimensions, then any other dimension found in the ratings. */

@@ -45,8 +45,19 @@ Deno.test("statsSections() leaves unpriced arms out of cost", () => {
   const cost = winners.find((winner) => winner.metric === "cost")!;
   assert.notEqual(cost.arm_id, "short/m2");
   assert.notEqual(cost.leader, "short/m2");
-  assert.match(cost.statement, /"short\/m2" \(5 successful calls without a price\)/);
+  assert.match(cost.statement, /"short\/m2" \(5 of 10 successful calls without a price\)/);
   assert.ok(data.cost.every((c) => c.arm_a !== "short/m2" && c.arm_b !== "short/m2"));
+});
+
+Deno.test("statsSections() names missing token usage", () => {
+  const rows = results({ "short/m1": 0.001, "long/m1": 0.002, "short/m2": null }).map((row) =>
+    row.arm_id === "short/m2" ? { ...row, prompt_tokens: null, completion_tokens: null } : row
+  );
+  const { winners } = statsSections(sampleTest(), { results: rows, pairs: [], ratings: [] }, FAST);
+
+  const cost = winners.find((winner) => winner.metric === "cost")!;
+  assert.match(cost.statement, /"short\/m2" \(10 of 10 successful calls without token usage\)/);
+  assert.doesNotMatch(cost.statement, /without a price/);
 });
 
 Deno.test("statsSections() says what the SRM check detects", () => {

@@ -97,6 +97,35 @@ Deno.test("writeReport runs extensions", async () => {
   assert.match(markdown, /## Ratings\n\n1 rating\./);
 });
 
+Deno.test("writeReport of a priced model without usage", async () => {
+  // The model has a price, but the server reported no token counts, so the
+  // engine stored a null cost and null counts.
+  const store = new MemoryStore();
+  await store.createTest(sampleTest(), draftState());
+  const sink = await store.openResults("t1");
+  for (let i = 0; i < 3; i++) {
+    await sink.write(resultRow({ caseId: `c${i}` }, {
+      prompt_tokens: null,
+      completion_tokens: null,
+      total_tokens: null,
+      cost_usd: null,
+    }));
+  }
+  await sink.close();
+
+  const { report, markdown } = await writeReport(store, "t1");
+  const arm = report.arms.find((entry) => entry.arm_id === "short/m1")!;
+  assert.equal(arm.prompt_tokens_sum, null);
+  assert.equal(arm.completion_tokens_sum, null);
+  assert.equal(arm.total_tokens_sum, null);
+  assert.equal(arm.cost_no_usage_n, 3);
+  assert.match(
+    markdown,
+    /\| unknown \| unknown \| unknown \(the provider reported no token usage\) \|/,
+  );
+  assert.doesNotMatch(markdown, /no price for model/);
+});
+
 Deno.test("writeReport rejects an unknown test", async () => {
   await assert.rejects(writeReport(new MemoryStore(), "missing"), TestNotFoundError);
 });

@@ -83,9 +83,13 @@ export const AggregateMetricsSchema = z.strictObject({
   latency_p50_ms: z.number().nullable(),
   latency_p95_ms: z.number().nullable(),
   latency_p99_ms: z.number().nullable(),
-  prompt_tokens_sum: count,
-  completion_tokens_sum: count,
-  total_tokens_sum: count,
+  /**
+   * Sums of the reported token counts. Null when the arm has calls but none
+   * reported the count, so missing usage never reads as 0 tokens.
+   */
+  prompt_tokens_sum: count.nullable(),
+  completion_tokens_sum: count.nullable(),
+  total_tokens_sum: count.nullable(),
   prompt_tokens_mean: z.number().nullable(),
   completion_tokens_mean: z.number().nullable(),
   /**
@@ -95,8 +99,16 @@ export const AggregateMetricsSchema = z.strictObject({
   cost_usd_total: z.number().min(0).nullable(),
   /** Mean known cost per 1,000 calls in USD; null when no call has a known cost. */
   cost_per_1k_calls_usd: z.number().min(0).nullable(),
-  /** Calls whose cost is unknown because the price is missing. */
+  /**
+   * Successful calls whose cost is unknown, because the model has no price or
+   * the provider reported no token usage.
+   */
   cost_unknown_n: count,
+  /**
+   * Calls among `cost_unknown_n` without a prompt or completion token count,
+   * whose cost no price could give. Optional, so a report without it still parses.
+   */
+  cost_no_usage_n: count.optional(),
   from_cache_n: count,
   simulated_n: count,
 });

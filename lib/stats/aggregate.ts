@@ -40,8 +40,8 @@ export interface AggregateOptions {
 /**
  * The aggregation query over a relation of one row per call key. Latency
  * statistics use successful calls not served from the response cache. Token
- * means use the calls that reported the count. Cost per 1,000 calls is 1,000
- * times the mean over calls with a known cost.
+ * sums and means use the calls that reported the count and are NULL when none
+ * did. Cost per 1,000 calls is 1,000 times the mean over calls with a known cost.
  */
 const METRICS_SQL = `
 SELECT
@@ -56,14 +56,18 @@ SELECT
   quantile_cont(latency_ms, 0.5) FILTER (WHERE live) AS latency_p50_ms,
   quantile_cont(latency_ms, 0.95) FILTER (WHERE live) AS latency_p95_ms,
   quantile_cont(latency_ms, 0.99) FILTER (WHERE live) AS latency_p99_ms,
-  coalesce(sum(prompt_tokens), 0) AS prompt_tokens_sum,
-  coalesce(sum(completion_tokens), 0) AS completion_tokens_sum,
-  coalesce(sum(total_tokens), 0) AS total_tokens_sum,
+  sum(prompt_tokens) AS prompt_tokens_sum,
+  sum(completion_tokens) AS completion_tokens_sum,
+  sum(total_tokens) AS total_tokens_sum,
   avg(prompt_tokens) AS prompt_tokens_mean,
   avg(completion_tokens) AS completion_tokens_mean,
   sum(cost_usd) AS cost_usd_total,
   1000 * avg(cost_usd) AS cost_per_1k_calls_usd,
   count(*) FILTER (WHERE error_class IS NULL AND cost_usd IS NULL) AS cost_unknown_n,
+  count(*) FILTER (
+    WHERE error_class IS NULL AND cost_usd IS NULL
+      AND (prompt_tokens IS NULL OR completion_tokens IS NULL)
+  ) AS cost_no_usage_n,
   count(*) FILTER (WHERE from_cache) AS from_cache_n,
   count(*) FILTER (WHERE simulated) AS simulated_n
 FROM (SELECT *, error_class IS NULL AND NOT from_cache AS live FROM latest_results)
@@ -77,8 +81,9 @@ ORDER BY arm_id`;
  * unknown-cost, cached and simulated calls. The
  * percentiles use DuckDB's `quantile_cont`, which `QUANTILE_METHOD` names.
  *
- * `cost_unknown_n` counts successful calls without a cost; failed calls
- * usually have no usage, so they are not counted as unknown.
+ * `cost_unknown_n` counts successful calls without a cost, and
+ * `cost_no_usage_n` those of them without reported token usage. Failed
+ * calls usually have no usage, so they are not counted as unknown.
  *
  * @param source Parquet part files (`store.resultFiles()`) or rows (`store.readResults()`).
  * @param options Arms to include without results, a DuckDB instance, an abort signal.
@@ -183,6 +188,7 @@ function emptyMetrics(arm: ArmRef): AggregateMetrics {
     cost_usd_total: null,
     cost_per_1k_calls_usd: null,
     cost_unknown_n: 0,
+    cost_no_usage_n: 0,
     from_cache_n: 0,
     simulated_n: 0,
   };

@@ -36,7 +36,11 @@ function expectedMetrics(rows: TestResult[]): AggregateMetrics[] {
     const latencies = known(live.map((row) => row.latency_ms));
     const costs = known(armRows.map((row) => row.cost_usd));
     const errors = armRows.filter((row) => row.error_class !== null).length;
-    const sum = (values: (number | null)[]) => known(values).reduce((a, b) => a + b, 0);
+    const sum = (values: (number | null)[]) => {
+      const counts = known(values);
+      return counts.length === 0 ? null : counts.reduce((a, b) => a + b, 0);
+    };
+    const unknownCost = armRows.filter((row) => row.error_class === null && row.cost_usd === null);
     return {
       arm_id: arm,
       variant_id: armRows[0]!.variant_id,
@@ -56,8 +60,10 @@ function expectedMetrics(rows: TestResult[]): AggregateMetrics[] {
       completion_tokens_mean: mean(known(armRows.map((row) => row.completion_tokens))),
       cost_usd_total: costs.length === 0 ? null : costs.reduce((a, b) => a + b, 0),
       cost_per_1k_calls_usd: costs.length === 0 ? null : 1000 * mean(costs)!,
-      cost_unknown_n: armRows.filter((row) => row.error_class === null && row.cost_usd === null)
-        .length,
+      cost_unknown_n: unknownCost.length,
+      cost_no_usage_n: unknownCost.filter((row) =>
+        row.prompt_tokens === null || row.completion_tokens === null
+      ).length,
       from_cache_n: armRows.filter((row) => row.from_cache).length,
       simulated_n: armRows.filter((row) => row.simulated).length,
     };
@@ -200,6 +206,30 @@ Deno.test("aggregateResults leaves unknown cost null", async () => {
   assert.equal(metrics!.cost_usd_total, null);
   assert.equal(metrics!.cost_per_1k_calls_usd, null);
   assert.equal(metrics!.cost_unknown_n, 3);
+});
+
+Deno.test("aggregateResults leaves unknown token sums null", async () => {
+  // A priced model whose server reported no usage: every count and the cost are null.
+  const noUsage = { prompt_tokens: null, completion_tokens: null, total_tokens: null };
+  const rows = [
+    ...[0, 1, 2].map((i) => resultRow({ caseId: `c${i}` }, { ...noUsage, cost_usd: null })),
+    resultRow({ model: "m2" }, { completion_tokens: null, total_tokens: null, cost_usd: null }),
+    resultRow({ model: "m2", caseId: "c2" }, { cost_usd: null }),
+  ];
+  const metrics = await aggregateResults({ rows });
+  const [unreported, partial] = metrics;
+
+  assert.equal(unreported!.prompt_tokens_sum, null);
+  assert.equal(unreported!.completion_tokens_sum, null);
+  assert.equal(unreported!.total_tokens_sum, null);
+  assert.equal(unreported!.prompt_tokens_mean, null);
+  assert.equal(unreported!.cost_unknown_n, 3);
+  assert.equal(unreported!.cost_no_usage_n, 3);
+
+  assert.equal(partial!.prompt_tokens_sum, 200);
+  assert.equal(partial!.completion_tokens_sum, 20);
+  assert.equal(partial!.cost_unknown_n, 2);
+  assert.equal(partial!.cost_no_usage_n, 1);
 });
 
 Deno.test("aggregateResults percentiles match percentiles()", async () => {

@@ -284,7 +284,11 @@ async function runPrepared(prepared: PreparedRun, run: RunContext): Promise<numb
   }
   display.stop();
 
-  const unpriced = summary.costUnknown > 0 ? ` (${summary.costUnknown} calls have no price)` : "";
+  const uncosted = [
+    ...(summary.costUnknown > 0 ? [`${summary.costUnknown} calls have no price`] : []),
+    ...(summary.usageMissing > 0 ? [`${summary.usageMissing} calls reported no token usage`] : []),
+  ];
+  const unpriced = uncosted.length > 0 ? ` (${uncosted.join("; ")})` : "";
   logger.info(
     `run ${test.id} -> ${summary.done}/${summary.total} calls, ${summary.errors} errors, ` +
       `${formatUsd(summary.costUsd)}${unpriced} in ${formatDuration(summary.elapsedMs)}`,
@@ -327,6 +331,7 @@ async function runPrepared(prepared: PreparedRun, run: RunContext): Promise<numb
       skipped: summary.skipped,
       cost_usd: summary.costUsd,
       cost_unknown_calls: summary.costUnknown,
+      usage_missing_calls: summary.usageMissing,
       errors_by_arm: summary.errorsByArm.map((arm) => ({
         arm_id: arm.armId,
         calls: arm.calls,

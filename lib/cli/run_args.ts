@@ -89,6 +89,8 @@ export interface RunJsonSummary {
   cost_usd: number;
   /** Successful calls of this run whose model has no price, left out of `cost_usd`. */
   cost_unknown_calls: number;
+  /** Successful calls of this run whose cost is unknown because no token usage was reported. */
+  usage_missing_calls: number;
   /** Arms with errors in this run, with their most frequent errors. */
   errors_by_arm: {
     arm_id: string;

@@ -62,8 +62,10 @@ export interface RunSummary {
   rateLimitWaits: number;
   /** Known cost of this run in USD; calls of unpriced models add nothing. */
   costUsd: number;
-  /** Written calls whose cost is null because the model's price is unknown. */
+  /** Successful calls whose cost is null because the model's price is unknown. */
   costUnknown: number;
+  /** Successful calls whose cost is null because the provider reported no prompt or completion tokens. */
+  usageMissing: number;
   /** True when a signal stopped the run before every call was made. */
   interrupted: boolean;
   /** True when the cost budget stopped the run. */
@@ -412,6 +414,7 @@ class RunState {
   rateLimitWaits = 0;
   costUsd = 0;
   costUnknown = 0;
+  usageMissing = 0;
   /** Aborted calls whose response was dropped. */
   dropped = 0;
   inFlight = 0;
@@ -449,7 +452,8 @@ class RunState {
     if (row.cost_usd !== null) {
       this.costUsd += row.cost_usd;
     } else if (row.error_class === null) {
-      this.costUnknown++;
+      if (row.prompt_tokens === null || row.completion_tokens === null) this.usageMissing++;
+      else this.costUnknown++;
     }
   }
 
@@ -495,6 +499,7 @@ class RunState {
       rateLimitWaits: this.rateLimitWaits,
       costUsd: this.costUsd,
       costUnknown: this.costUnknown,
+      usageMissing: this.usageMissing,
       interrupted: this.interrupted,
       budgetReached: this.budgetReached,
       stoppedModels: [...this.stoppedModels],

@@ -533,3 +533,37 @@ Deno.test("runTest() summarizes errors per arm", async () => {
   ]);
   assert.equal(plain.otherErrors, 0);
 });
+
+Deno.test("runTest() tells missing usage from missing prices", async () => {
+  const test = makeTest(2, {
+    models: [
+      { id: "priced", model: "gpt-4o-mini", provider: "openai", price: { input: 1, output: 2 } },
+      { id: "unpriced", model: "house-model-1", provider: "openai" },
+    ],
+  });
+  const store = await storeWith(test);
+  const noUsage: CallResponse = {
+    output: "answer",
+    finish_reason: "stop",
+    usage: {
+      prompt_tokens: null,
+      completion_tokens: null,
+      total_tokens: null,
+      cached_tokens: null,
+      cache_write_tokens: null,
+      reasoning_tokens: null,
+    },
+    ttft_ms: null,
+    simulated: false,
+  };
+  // The priced model reports no usage; the unpriced one reports usage.
+  const provider: Provider = {
+    name: "mixed",
+    call: (request) =>
+      request.model.id === "priced" ? Promise.resolve(noUsage) : instant().call(request),
+  };
+  const summary = await runTest(test, options(store, { providers: () => provider }));
+
+  assert.equal(summary.usageMissing, 4);
+  assert.equal(summary.costUnknown, 4);
+});

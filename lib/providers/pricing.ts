@@ -139,8 +139,9 @@ export class PriceBook {
       if (!this.#warned.has(key)) {
         this.#warned.add(key);
         this.#logger.warn(
-          `No price for model "${model.model}" (${model.provider}): costs are null; ` +
-            `set price in the model config to record them`,
+          `No price for model "${model.model}" (${model.provider}, model id "${model.id}"): ` +
+            `costs are null; set price (USD per million tokens, input and output) in that ` +
+            `model's entry of the experiment file to record them`,
           { model_id: model.id, model: model.model, provider: model.provider },
         );
       }

@@ -198,7 +198,8 @@ Deno.test("PriceBook warns once per unknown model", () => {
   assert.equal(logger.warnings.length, 1);
   assert.equal(
     logger.warnings[0]![0],
-    'No price for model "llama-3-70b" (openai): costs are null; set price in the model config ' +
+    'No price for model "llama-3-70b" (openai, model id "m1"): costs are null; set price ' +
+      "(USD per million tokens, input and output) in that model's entry of the experiment file " +
       "to record them",
   );
 

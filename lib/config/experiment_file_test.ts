@@ -337,3 +337,22 @@ Deno.test("parseExperiment() keeps missing field without typo", async () => {
 
   assert.match(error.detail, /^missing required field/);
 });
+
+Deno.test("parseExperiment() suggests a close allowed value", async () => {
+  const text = (provider: string) =>
+    minimal().replace(
+      "    model: gpt-4o-mini",
+      `    provider: ${provider}\n    model: gpt-4o-mini`,
+    );
+
+  const cased = await errorOf(text("OpenAI"), { file: "p.yaml", env: {} });
+  assert.equal(
+    cased.message,
+    'p.yaml:6:15 models[0].provider: expected one of simulated, openai, anthropic, got "OpenAI" ' +
+      '(did you mean "openai"?)',
+  );
+  const typo = await errorOf(text("simulatd"), { file: "p.yaml", env: {} });
+  assert.match(typo.message, /got "simulatd" \(did you mean "simulated"\?\)$/);
+  const far = await errorOf(text("gemini"), { file: "p.yaml", env: {} });
+  assert.match(far.message, /got "gemini"$/);
+});

@@ -150,6 +150,18 @@ function distance(a: string, b: string): number {
   return previous[b.length]!;
 }
 
+/** Suggests the allowed value a string is closest to: the same letters in another case, or at most two edits away. */
+function closestValueHint(value: unknown, allowed: readonly string[]): string {
+  if (typeof value !== "string") return "";
+  const lower = value.toLowerCase();
+  const closest = allowed
+    .map((candidate) => ({ candidate, cost: distance(lower, candidate.toLowerCase()) }))
+    .sort((a, b) => a.cost - b.cost)[0];
+  return closest !== undefined && closest.cost <= 2
+    ? ` (did you mean "${closest.candidate}"?)`
+    : "";
+}
+
 /** Describe an unknown field with the allowed ones and the closest match. */
 export function unknownFieldDetail(name: string, allowed: readonly string[]): string {
   const closest = allowed
@@ -227,11 +239,15 @@ export function issueToError(
       }
       return source.error([...prefix, ...path], detail);
     }
-    case "invalid_value":
+    case "invalid_value": {
+      const allowed = issue.values.map(String);
       return source.error(
         [...prefix, ...path],
-        `expected one of ${issue.values.map(String).join(", ")}, got ${describeValue(value)}`,
+        `expected one of ${allowed.join(", ")}, got ${describeValue(value)}${
+          closestValueHint(value, allowed)
+        }`,
       );
+    }
     case "invalid_format": {
       const rule = issue.format === "regex" ? issue.message : `expected ${expected}`;
       return source.error([...prefix, ...path], `${rule}, got ${describeValue(value)}`);

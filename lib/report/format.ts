@@ -15,6 +15,11 @@ export function formatMs(value: number | null): string {
   return value === null ? "—" : `${roundStatistic(value).toFixed(1)} ms`;
 }
 
+/** Format a rate, such as output tokens per second, with one decimal, or an em dash when missing. */
+export function formatRate(value: number | null): string {
+  return value === null ? "—" : roundStatistic(value).toFixed(1);
+}
+
 /**
  * Format US dollars in fixed notation: cents for amounts of at least $1,
  * otherwise at least four decimals and three significant digits, because LLM

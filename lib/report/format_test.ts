@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { formatMs, formatUsd } from "./format.ts";
+import { formatMs, formatRate, formatUsd } from "./format.ts";
 
 Deno.test("formatUsd() uses fixed notation for tiny amounts", () => {
   assert.equal(formatUsd(7.05e-7), "$0.000000705");
@@ -25,4 +25,12 @@ Deno.test("formatMs() prints float noise alike", () => {
   assert.equal(formatMs(969.85), "969.9 ms");
   assert.equal(formatMs(969.8499999999999), "969.9 ms");
   assert.equal(formatMs(null), "—");
+});
+
+Deno.test("formatRate() keeps one decimal", () => {
+  assert.equal(formatRate(54.26), "54.3");
+  assert.equal(formatRate(54.35), "54.4");
+  assert.equal(formatRate(54.349999999999994), "54.4");
+  assert.equal(formatRate(0), "0.0");
+  assert.equal(formatRate(null), "—");
 });

@@ -15,6 +15,7 @@ import {
   formatCount,
   formatMs,
   formatPercent,
+  formatRate,
   formatUsd,
 } from "./format.ts";
 
@@ -54,6 +55,8 @@ export function renderMarkdown(report: ABTestReport): string {
   );
 
   lines.push(...performanceTable(report.arms, report.quantile_method), "");
+  const streaming = streamingTable(report.arms);
+  if (streaming.length > 0) lines.push(...streaming, "");
   lines.push(...analysis(report.winners), "");
 
   const ratingCount = z.number().catch(0).parse(report.rating_count);
@@ -140,6 +143,52 @@ function unknownCostTotals(arms: readonly AggregateMetrics[]): string {
   if (unpriced === 0) return ` ${formatCount(noUsage)} successful calls have ${usageClause}.`;
   return ` ${formatCount(unpriced)} successful calls have no known price, and ` +
     `${formatCount(noUsage)} have ${usageClause}.`;
+}
+
+/**
+ * Renders TTFT and output speed per arm, or nothing when no arm has a
+ * streamed call, so reports of unstreamed tests get no empty columns.
+ */
+function streamingTable(arms: readonly AggregateMetrics[]): string[] {
+  const streamed = arms.some((arm) =>
+    (arm.ttft_n ?? 0) > 0 || (arm.output_tokens_per_s_p50 ?? null) !== null
+  );
+  if (!streamed) return [];
+
+  const lines = [
+    "### Streaming",
+    "",
+    "| Arm | TTFT n | TTFT p50 | TTFT p95 | Output tokens/s (median) |",
+    "| --- | ---: | ---: | ---: | ---: |",
+  ];
+  let smallSample = false;
+  for (const arm of arms) {
+    const ttftN = arm.ttft_n ?? 0;
+    const p95 = percentileCell(arm.ttft_p95_ms ?? null, ttftN, 0.95);
+    smallSample ||= p95.endsWith(SMALL_SAMPLE_MARK);
+    const cells = [
+      armCell(arm),
+      formatCount(ttftN),
+      formatMs(arm.ttft_p50_ms ?? null),
+      p95,
+      formatRate(arm.output_tokens_per_s_p50 ?? null),
+    ];
+    lines.push(`| ${cells.join(" | ")} |`);
+  }
+
+  lines.push(
+    "",
+    "Time to first token (TTFT) and output tokens per second after the first token come from " +
+      "streamed calls that succeeded and were not served from the response cache (TTFT n).",
+  );
+  if (smallSample) {
+    lines.push(
+      "",
+      `${SMALL_SAMPLE_MARK} Fewer than ${minSampleSize(0.95)} values for p95: the percentile ` +
+        "is close to the sample maximum.",
+    );
+  }
+  return lines;
 }
 
 /**

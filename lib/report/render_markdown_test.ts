@@ -154,3 +154,59 @@ Deno.test("renderMarkdown names missing token usage", () => {
     /188 successful calls have no known price, and 210 have no cost because the provider reported no token usage, so token sums leave them out\./,
   );
 });
+
+Deno.test("renderMarkdown shows streaming metrics", () => {
+  const markdown = renderMarkdown(buildReport(sampleTest(), draftState(), [
+    metrics("short/m1", {
+      ttft_n: 150,
+      ttft_p50_ms: 310.04,
+      ttft_p95_ms: 702.5,
+      output_tokens_per_s_p50: 54.26,
+    }),
+    metrics("long/m1", {
+      ttft_n: 12,
+      ttft_p50_ms: 280,
+      ttft_p95_ms: 500,
+      output_tokens_per_s_p50: null,
+    }),
+    metrics("long/m2", {
+      ttft_n: 0,
+      ttft_p50_ms: null,
+      ttft_p95_ms: null,
+      output_tokens_per_s_p50: null,
+    }),
+  ], { generatedAt: "2026-12-04T12:00:00.000Z" }));
+
+  assert.match(
+    markdown,
+    /### Streaming\n\n\| Arm \| TTFT n \| TTFT p50 \| TTFT p95 \| Output tokens\/s \(median\) \|/,
+  );
+  const streaming = markdown.slice(markdown.indexOf("### Streaming"));
+  assert.deepEqual(tableRow(streaming, "short/m1"), [
+    "`short/m1`",
+    "150",
+    "310.0 ms",
+    "702.5 ms",
+    "54.3",
+  ]);
+  assert.deepEqual(tableRow(streaming, "long/m1"), [
+    "`long/m1`",
+    "12",
+    "280.0 ms",
+    "500.0 ms †",
+    "—",
+  ]);
+  assert.deepEqual(tableRow(streaming, "long/m2"), ["`long/m2`", "0", "—", "—", "—"]);
+  assert.match(streaming, /† Fewer than 20 values for p95/);
+});
+
+Deno.test("renderMarkdown hides empty streaming metrics", () => {
+  const unstreamed = { ttft_n: 0, ttft_p50_ms: null, ttft_p95_ms: null };
+  const markdown = renderMarkdown(buildReport(sampleTest(), draftState(), [
+    metrics("short/m1", { ...unstreamed, output_tokens_per_s_p50: null }),
+    metrics("long/m1"),
+  ]));
+
+  assert.doesNotMatch(markdown, /Streaming/);
+  assert.doesNotMatch(markdown, /TTFT/);
+});

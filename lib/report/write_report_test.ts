@@ -41,6 +41,15 @@ Deno.test("writeReport stores JSON and Markdown", async () => {
       ["long/m2", 0],
     ]);
     assert.equal(report.arms[0]?.latency_p50_ms, 105.5);
+    assert.equal(report.arms[0]?.ttft_n, 12);
+    assert.equal(report.arms[0]?.ttft_p50_ms, 30.25);
+    assert.equal(report.arms[0]?.output_tokens_per_s_p50, 55.5);
+    assert.equal(report.arms[2]?.ttft_n, 0);
+    assert.equal(report.arms[2]?.ttft_p50_ms, null);
+    assert.match(
+      markdown,
+      /\| `short\/m1` \*simulated\* \| 12 \| 30\.3 ms \| 30\.3 ms † \| 55\.5 \|/,
+    );
     assert.equal(report.simulated, true);
     assert.match(markdown, /No ratings yet/);
   } finally {

@@ -84,6 +84,17 @@ export const AggregateMetricsSchema = z.strictObject({
   latency_p95_ms: z.number().nullable(),
   latency_p99_ms: z.number().nullable(),
   /**
+   * Streamed calls among those whose latency counts: successful, not served
+   * from cache, with a time to first token (TTFT). The streaming fields are
+   * optional so that a report without them still parses. They are null when
+   * the arm has no such call.
+   */
+  ttft_n: count.optional(),
+  ttft_p50_ms: z.number().nullable().optional(),
+  ttft_p95_ms: z.number().nullable().optional(),
+  /** Median output tokens per second after the first token, over the same calls. */
+  output_tokens_per_s_p50: z.number().nullable().optional(),
+  /**
    * Sums of the reported token counts. Null when the arm has calls but none
    * reported the count, so missing usage never reads as 0 tokens.
    */

@@ -39,7 +39,8 @@ export interface AggregateOptions {
 
 /**
  * The aggregation query over a relation of one row per call key. Latency
- * statistics use successful calls not served from the response cache. Token
+ * and streaming (TTFT, output tokens per second) statistics use successful
+ * calls not served from the response cache. Token
  * sums and means use the calls that reported the count and are NULL when none
  * did. Cost per 1,000 calls is 1,000 times the mean over calls with a known cost.
  */
@@ -56,6 +57,10 @@ SELECT
   quantile_cont(latency_ms, 0.5) FILTER (WHERE live) AS latency_p50_ms,
   quantile_cont(latency_ms, 0.95) FILTER (WHERE live) AS latency_p95_ms,
   quantile_cont(latency_ms, 0.99) FILTER (WHERE live) AS latency_p99_ms,
+  count(ttft_ms) FILTER (WHERE live) AS ttft_n,
+  quantile_cont(ttft_ms, 0.5) FILTER (WHERE live) AS ttft_p50_ms,
+  quantile_cont(ttft_ms, 0.95) FILTER (WHERE live) AS ttft_p95_ms,
+  quantile_cont(output_tokens_per_s, 0.5) FILTER (WHERE live) AS output_tokens_per_s_p50,
   sum(prompt_tokens) AS prompt_tokens_sum,
   sum(completion_tokens) AS completion_tokens_sum,
   sum(total_tokens) AS total_tokens_sum,
@@ -75,11 +80,15 @@ GROUP BY arm_id
 ORDER BY arm_id`;
 
 /**
- * Compute per-arm metrics: n, errors and error rate, latency mean and exact
- * p50 / p95 / p99, token sums and means, known cost total and per 1,000
- * calls (null when no call has a known cost), and the counts of
- * unknown-cost, cached and simulated calls. The
- * percentiles use DuckDB's `quantile_cont`, which `QUANTILE_METHOD` names.
+ * Compute per-arm metrics:
+ * - n, errors and error rate;
+ * - latency mean and exact p50 / p95 / p99;
+ * - streaming TTFT p50 / p95 and median output tokens per second;
+ * - token sums and means;
+ * - known cost total and per 1,000 calls, null when no call has a known cost;
+ * - counts of unknown-cost, cached and simulated calls.
+ *
+ * The percentiles use DuckDB's `quantile_cont`, which `QUANTILE_METHOD` names.
  *
  * `cost_unknown_n` counts successful calls without a cost, and
  * `cost_no_usage_n` those of them without reported token usage. Failed
@@ -147,15 +156,18 @@ async function queryMetrics(
   }
 }
 
-/** Latency statistics rounded like `percentiles()`, so both layers report the same value. */
+/** Latency and streaming statistics rounded like `percentiles()`, so both layers report the same value. */
 const ROUNDED_FIELDS = new Set([
   "latency_mean_ms",
   "latency_p50_ms",
   "latency_p95_ms",
   "latency_p99_ms",
+  "ttft_p50_ms",
+  "ttft_p95_ms",
+  "output_tokens_per_s_p50",
 ]);
 
-/** Convert DuckDB BIGINT and HUGEINT values (JavaScript bigint) to numbers and round latency statistics. */
+/** Convert DuckDB BIGINT and HUGEINT values (JavaScript bigint) to numbers and round latency and streaming statistics. */
 function toNumbers(row: Record<string, unknown>): Record<string, unknown> {
   const converted: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(row)) {
@@ -180,6 +192,10 @@ function emptyMetrics(arm: ArmRef): AggregateMetrics {
     latency_p50_ms: null,
     latency_p95_ms: null,
     latency_p99_ms: null,
+    ttft_n: 0,
+    ttft_p50_ms: null,
+    ttft_p95_ms: null,
+    output_tokens_per_s_p50: null,
     prompt_tokens_sum: 0,
     completion_tokens_sum: 0,
     total_tokens_sum: 0,

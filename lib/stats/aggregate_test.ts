@@ -5,7 +5,7 @@ import { listArms } from "../schema/mod.ts";
 import { FsStore } from "../store/fs_store.ts";
 import { draftState, errorRow, resultRow, sampleTest } from "../store/_testing.ts";
 import { aggregateResults } from "./aggregate.ts";
-import { percentiles } from "./quantile.ts";
+import { percentiles, roundStatistic } from "./quantile.ts";
 
 /** Linear interpolation between closest ranks at (n - 1) * p, written out for the oracle. */
 function expectedQuantile(values: number[], p: number): number | null {
@@ -34,6 +34,8 @@ function expectedMetrics(rows: TestResult[]): AggregateMetrics[] {
     const armRows = rows.filter((row) => row.arm_id === arm);
     const live = armRows.filter((row) => row.error_class === null && !row.from_cache);
     const latencies = known(live.map((row) => row.latency_ms));
+    const ttfts = known(live.map((row) => row.ttft_ms));
+    const speeds = known(live.map((row) => row.output_tokens_per_s));
     const costs = known(armRows.map((row) => row.cost_usd));
     const errors = armRows.filter((row) => row.error_class !== null).length;
     const sum = (values: (number | null)[]) => {
@@ -53,6 +55,10 @@ function expectedMetrics(rows: TestResult[]): AggregateMetrics[] {
       latency_p50_ms: expectedQuantile(latencies, 0.5),
       latency_p95_ms: expectedQuantile(latencies, 0.95),
       latency_p99_ms: expectedQuantile(latencies, 0.99),
+      ttft_n: ttfts.length,
+      ttft_p50_ms: expectedQuantile(ttfts, 0.5),
+      ttft_p95_ms: expectedQuantile(ttfts, 0.95),
+      output_tokens_per_s_p50: expectedQuantile(speeds, 0.5),
       prompt_tokens_sum: sum(armRows.map((row) => row.prompt_tokens)),
       completion_tokens_sum: sum(armRows.map((row) => row.completion_tokens)),
       total_tokens_sum: sum(armRows.map((row) => row.total_tokens)),
@@ -70,15 +76,17 @@ function expectedMetrics(rows: TestResult[]): AggregateMetrics[] {
   });
 }
 
+const FIXTURE_LATENCIES = [812.5, 95, 130.25, 101, 4000, 220, 97.5, 150, 133, 180, 99, 250];
+
 /**
  * Build rows for four arms. short/m1 has varied latencies, nulls, cache rows
- * and a retried error. short/m2 has unknown costs, long/m1 only errors, and
- * long/m2 a single row.
+ * and a retried error, and every fourth call not streamed. short/m2 has
+ * unknown costs and no streamed call, long/m1 only errors, and long/m2 a
+ * single row.
  */
 function fixtureRows(): { raw: TestResult[]; latest: TestResult[] } {
   const latest: TestResult[] = [];
-  const latencies = [812.5, 95, 130.25, 101, 4000, 220, 97.5, 150, 133, 180, 99, 250];
-  latencies.forEach((latency, i) => {
+  FIXTURE_LATENCIES.forEach((latency, i) => {
     latest.push(resultRow({ caseId: `c${i}` }, {
       latency_ms: latency,
       prompt_tokens: 100 + i,
@@ -86,6 +94,8 @@ function fixtureRows(): { raw: TestResult[]; latest: TestResult[] } {
       total_tokens: i % 3 === 0 ? null : 120 + 2 * i,
       cost_usd: 0.0001 * (i + 1),
       simulated: i % 2 === 0,
+      ttft_ms: i % 4 === 3 ? null : latency / (2 + i),
+      output_tokens_per_s: i % 4 === 3 ? null : 40 + 3.5 * i,
     }));
   });
   latest.push(resultRow({ caseId: "cached1" }, { latency_ms: 1, from_cache: true, cost_usd: 0 }));
@@ -101,6 +111,8 @@ function fixtureRows(): { raw: TestResult[]; latest: TestResult[] } {
     latest.push(resultRow({ model: "m2", caseId: `c${i}` }, {
       latency_ms: 50 * (i + 1),
       cost_usd: i < 2 ? null : 0.002,
+      ttft_ms: null,
+      output_tokens_per_s: null,
     }));
   }
   for (let i = 0; i < 3; i++) latest.push(errorRow({ variant: "long", caseId: `c${i}` }));
@@ -206,6 +218,26 @@ Deno.test("aggregateResults leaves unknown cost null", async () => {
   assert.equal(metrics!.cost_usd_total, null);
   assert.equal(metrics!.cost_per_1k_calls_usd, null);
   assert.equal(metrics!.cost_unknown_n, 3);
+});
+
+Deno.test("aggregateResults reports streaming metrics", async () => {
+  const { raw } = fixtureRows();
+  const metrics = await aggregateResults({ rows: raw });
+  const streamed = metrics.find((m) => m.arm_id === "short/m1")!;
+  const unstreamed = metrics.find((m) => m.arm_id === "short/m2")!;
+
+  // 9 of the 12 calls with varied latencies streamed, and the retried call
+  // has the default TTFT of 30.25 ms. The cached calls are left out.
+  assert.equal(streamed.ttft_n, 10);
+  const ttfts = [0, 1, 2, 4, 5, 6, 8, 9, 10].map((i) => FIXTURE_LATENCIES[i]! / (2 + i));
+  assert.equal(streamed.ttft_p50_ms, roundStatistic(expectedQuantile([...ttfts, 30.25], 0.5)!));
+  assert.ok(streamed.ttft_p95_ms! > streamed.ttft_p50_ms!);
+  assert.notEqual(streamed.output_tokens_per_s_p50, null);
+
+  assert.equal(unstreamed.ttft_n, 0);
+  assert.equal(unstreamed.ttft_p50_ms, null);
+  assert.equal(unstreamed.ttft_p95_ms, null);
+  assert.equal(unstreamed.output_tokens_per_s_p50, null);
 });
 
 Deno.test("aggregateResults leaves unknown token sums null", async () => {

@@ -138,8 +138,8 @@ function variantIntervals(data: StatsData): string {
   }
   lines.push(
     "",
-    "Latency in ms over successful calls not served from cache; cost in USD over calls with a " +
-      "known price. Win rate counts ties as half a win and leaves both-bad verdicts out; " +
+    "Latency in ms over successful calls not served from cache, and cost in USD over calls " +
+      "with a known cost. Win rate counts ties as half a win and leaves both-bad verdicts out; " +
       "“—” marks a figure with no data (an arm without ratings has no win rate, not 0.5).",
   );
   if (warnings.length > 0) {

@@ -140,7 +140,7 @@ export function statsSections(
   const armIds = listArms(test).map((arm) => arm.id);
   const results = inputs.results.filter((result) => result.test_id === test.id);
 
-  // Per-arm samples: latency of successful uncached calls, cost of calls with a known price.
+  // Per-arm samples: latency of successful uncached calls, cost of calls with a known cost.
   const latencySamples = armIds.map((arm) =>
     sampleOf(arm, results, (r) => r.error_class === null && !r.from_cache ? r.latency_ms : null)
   );

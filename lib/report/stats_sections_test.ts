@@ -53,11 +53,18 @@ Deno.test("statsSections() names missing token usage", () => {
   const rows = results({ "short/m1": 0.001, "long/m1": 0.002, "short/m2": null }).map((row) =>
     row.arm_id === "short/m2" ? { ...row, prompt_tokens: null, completion_tokens: null } : row
   );
-  const { winners } = statsSections(sampleTest(), { results: rows, pairs: [], ratings: [] }, FAST);
+  const { winners, sections } = statsSections(sampleTest(), {
+    results: rows,
+    pairs: [],
+    ratings: [],
+  }, FAST);
 
   const cost = winners.find((winner) => winner.metric === "cost")!;
   assert.match(cost.statement, /"short\/m2" \(10 of 10 successful calls without token usage\)/);
   assert.doesNotMatch(cost.statement, /without a price/);
+  const markdown = sections.map((section) => section.markdown).join("\n");
+  assert.match(markdown, /cost in USD over calls with a known cost\./);
+  assert.doesNotMatch(markdown, /known price/);
 });
 
 Deno.test("statsSections() says what the SRM check detects", () => {

@@ -190,6 +190,21 @@ Deno.test("totals() prices 1,000 calls over calls with a known cost", () => {
   assert.equal(totals([]).cost_per_1k_calls_usd, null);
 });
 
+Deno.test("totals() keeps unreported token sums null", () => {
+  const unreported = {
+    prompt_tokens_sum: null,
+    completion_tokens_sum: null,
+    total_tokens_sum: null,
+  };
+  const t = totals([arm(unreported), arm({ arm_id: "b/m", ...unreported })]);
+  assert.equal(t.prompt_tokens, null);
+  assert.equal(t.completion_tokens, null);
+  assert.equal(t.total_tokens, null);
+
+  const partly = totals([arm(unreported), arm({ arm_id: "b/m", total_tokens_sum: 40 })]);
+  assert.equal(partly.total_tokens, 40);
+});
+
 Deno.test("formatters show missing values as a dash, not 0", () => {
   for (const format of [formatUsd, formatMs, formatPercent, formatP]) {
     assert.equal(format(null), "–");

@@ -25,6 +25,8 @@ import { relativeLink, textElement, textTable } from "./text.js";
  */
 export function totals(arms) {
   const sum = (key) => arms.reduce((total, arm) => total + (arm[key] ?? 0), 0);
+  // A token sum no arm knows is null (no call reported it), shown as missing rather than 0.
+  const knownSum = (key) => arms.some((arm) => arm[key] != null) ? sum(key) : null;
   const calls = sum("n");
   const errors = sum("errors");
   // An unknown cost is null, never 0.
@@ -39,9 +41,9 @@ export function totals(arms) {
       ? null
       : (cost / knownCostCalls) * 1000,
     cost_unknown_n: sum("cost_unknown_n"),
-    prompt_tokens: sum("prompt_tokens_sum"),
-    completion_tokens: sum("completion_tokens_sum"),
-    total_tokens: sum("total_tokens_sum"),
+    prompt_tokens: knownSum("prompt_tokens_sum"),
+    completion_tokens: knownSum("completion_tokens_sum"),
+    total_tokens: knownSum("total_tokens_sum"),
     simulated_n: sum("simulated_n"),
   };
 }

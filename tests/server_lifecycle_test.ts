@@ -228,3 +228,26 @@ Deno.test("server survives a client leaving the event stream", async () => {
   await store.close();
   await Deno.remove(root, { recursive: true });
 });
+
+Deno.test("server pauses a run whose calls all failed", async () => {
+  await using t = await startTestServer();
+  const base = `${t.url}/ab-tests`;
+  const yaml = experimentYaml("all-fail").replace(
+    /profile: \{time_scale: 0, output_words: (\d+)\}/g,
+    "max_attempts: 1, profile: {time_scale: 0, output_words: $1, error_rate: 1}",
+  );
+  assert.match(yaml, /error_rate: 1/);
+  const created = await fetch(base, {
+    method: "POST",
+    headers: { "content-type": "application/yaml" },
+    body: yaml,
+  });
+  assert.equal(created.status, 201);
+
+  const started = await postJson(`${base}/all-fail/start`, {});
+  assert.equal(started.status, 200);
+  const progress = await waitForStatus(`${base}/all-fail/progress`, "paused");
+  assert.equal(progress.stored_calls, 24);
+  const state = await (await fetch(`${base}/all-fail`)).json();
+  assert.equal(state.state.history.at(-1).reason, "every call failed");
+});

@@ -19,6 +19,7 @@ import {
   missingApiKeys,
   type ModelConfig,
   ResponseCache,
+  runOutcome,
   type RunSummary,
   runTest,
   type Store,
@@ -375,7 +376,10 @@ export function formatErrorsByArm(summary: RunSummary): string[] {
   });
 }
 
-/** Completes the test, or pauses it with the reason the run stopped early. */
+/**
+ * Completes the test or pauses it, as `runOutcome()` decides, and prints
+ * why along with the command that continues it.
+ */
 async function settle(
   test: ABTest,
   summary: RunSummary,
@@ -385,73 +389,66 @@ async function settle(
 ): Promise<TestState> {
   const { controller, context } = run;
   const { logger } = context;
-  const stopped = summary.stoppedModels;
-  // The calls that stopped a model are stored as errors, so continuing must retry them.
-  const continueFlags = stopped.length > 0 ? ["--retry-errors"] : [];
-
-  // A signal that arrives after the last call leaves nothing to resume.
-  if (summary.done >= summary.total && stopped.length === 0) {
-    if (summary.errors === 0) return await controller.complete(test.id);
-    if (summary.errors === summary.done) {
-      logger.error(
-        `all ${summary.done} calls of this run ended in an error, so the test is paused ` +
-          `rather than completed; fix the cause, then retry them with \`${
-            resumeCommand(test.id, run.request, ["--retry-errors"])
-          }\`, or keep them as errors and complete the test with ` +
-          `\`${resumeCommand(test.id, run.request)}\``,
-      );
-      return await controller.pause(test.id, { reason: "every call failed" });
-    }
-    if (run.request.pauseOnErrors) {
+  const outcome = runOutcome(summary, { interrupted, pauseOnErrors: run.request.pauseOnErrors });
+  if (outcome.status === "completed") {
+    if (summary.errors > 0) {
+      // Completed is final, so these errors can only be retried by a new run.
       logger.warn(
-        `${summary.errors} of ${summary.total} calls ended in an error; the test is paused ` +
-          `so they can be retried with \`${
-            resumeCommand(test.id, run.request, ["--retry-errors"])
-          }\``,
+        `${summary.errors} of ${summary.total} calls ended in an error and are stored as errors; ` +
+          "the test is completed, which is final, so retrying them needs a new run " +
+          "(or run with --pause-on-errors to pause instead and retry with --resume --retry-errors)",
       );
-      return await controller.pause(test.id, { reason: "errors" });
     }
-    // Completed is final, so these errors can only be retried by a new run.
-    logger.warn(
-      `${summary.errors} of ${summary.total} calls ended in an error and are stored as errors; ` +
-        "the test is completed, which is final, so retrying them needs a new run " +
-        "(or run with --pause-on-errors to pause instead and retry with --resume --retry-errors)",
-    );
     return await controller.complete(test.id);
   }
-  if (summary.budgetReached) {
-    const limit = run.request.maxCostUsd ?? test.max_cost_usd;
-    logger.warn(
-      `budget reached: this run spent ${formatUsd(summary.costUsd)} of the ` +
-        `${formatUsd(prepared.budgetUsd ?? 0)} left (max ${formatUsd(limit ?? 0)}); ` +
-        `${callCount(summary.total - summary.done)} not made. Continue with \`${
-          resumeCommand(test.id, run.request, [
-            "--max-cost-usd",
-            "<higher total>",
-            ...continueFlags,
-          ])
-        }\``,
-    );
-    return await controller.pause(test.id, { reason: "budget reached" });
+
+  const retryFlags = outcome.retryErrors ? ["--retry-errors"] : [];
+  const resume = resumeCommand(test.id, run.request, retryFlags);
+  switch (outcome.kind) {
+    case "every call failed":
+      logger.error(
+        `all ${summary.done} calls of this run ended in an error, so the test is paused ` +
+          `rather than completed; fix the cause, then retry them with \`${resume}\`, or keep ` +
+          `them as errors and complete the test with \`${resumeCommand(test.id, run.request)}\``,
+      );
+      break;
+    case "errors":
+      logger.warn(
+        `${summary.errors} of ${summary.total} calls ended in an error; the test is paused ` +
+          `so they can be retried with \`${resume}\``,
+      );
+      break;
+    case "budget reached": {
+      const limit = run.request.maxCostUsd ?? test.max_cost_usd;
+      logger.warn(
+        `budget reached: this run spent ${formatUsd(summary.costUsd)} of the ` +
+          `${formatUsd(prepared.budgetUsd ?? 0)} left (max ${formatUsd(limit ?? 0)}); ` +
+          `${callCount(summary.total - summary.done)} not made. Continue with \`${
+            resumeCommand(test.id, run.request, [
+              "--max-cost-usd",
+              "<higher total>",
+              ...retryFlags,
+            ])
+          }\``,
+      );
+      break;
+    }
+    case "interrupted":
+      logger.warn(
+        `interrupted: ${summary.done}/${summary.total} calls made; continue with \`${resume}\``,
+      );
+      break;
+    case "models stopped":
+      logger.error(
+        `calls to ${summary.stoppedModels.join(", ")} stopped after an error no retry can fix ` +
+          `(see above); fix it, then continue with \`${resume}\``,
+      );
+      break;
+    case "incomplete":
+      logger.error(
+        `${callCount(summary.total - summary.done)} not made; continue with \`${resume}\``,
+      );
+      break;
   }
-  if (interrupted || summary.interrupted) {
-    logger.warn(
-      `interrupted: ${summary.done}/${summary.total} calls made; continue with ` +
-        `\`${resumeCommand(test.id, run.request, continueFlags)}\``,
-    );
-    return await controller.pause(test.id, { reason: "interrupted" });
-  }
-  if (stopped.length > 0) {
-    const models = stopped.join(", ");
-    logger.error(
-      `calls to ${models} stopped after an error no retry can fix (see above); fix it, then ` +
-        `continue with \`${resumeCommand(test.id, run.request, continueFlags)}\``,
-    );
-    return await controller.pause(test.id, { reason: `models stopped: ${models}` });
-  }
-  logger.error(
-    `${callCount(summary.total - summary.done)} not made; continue with ` +
-      `\`${resumeCommand(test.id, run.request)}\``,
-  );
-  return await controller.pause(test.id, { reason: "incomplete" });
+  return await controller.pause(test.id, { reason: outcome.reason });
 }

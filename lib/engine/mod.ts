@@ -7,6 +7,7 @@
 export * from "./allocate.ts";
 export * from "./plan.ts";
 export * from "./engine.ts";
+export * from "./outcome.ts";
 export * from "./estimate.ts";
 export * from "./retry.ts";
 export { type ModelLimiterStats, RateLimiter, type RateLimiterOptions } from "./rate_limit.ts";

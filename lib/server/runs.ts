@@ -7,6 +7,7 @@
  */
 import type { Controller } from "../controller/controller.ts";
 import { type RunProgress, type RunSummary, runTest } from "../engine/engine.ts";
+import { runOutcome } from "../engine/outcome.ts";
 import type { Logger } from "../log.ts";
 import { type ReportExtension, writeReport } from "../report/write_report.ts";
 import type { ABTest } from "../schema/mod.ts";
@@ -83,12 +84,14 @@ export class RunManager {
         });
         run.finished = true;
         if (stop.signal.aborted) return;
-        if (summary.budgetReached) {
-          await controller.pause(test.id, { reason: "budget reached" });
-        } else if (!summary.interrupted) {
+        const outcome = runOutcome(summary);
+        if (outcome.status === "completed") {
           await controller.complete(test.id, { reason: "run finished" });
-        } else {
+        } else if (outcome.kind === "interrupted") {
           return;
+        } else {
+          logger.warn("run paused", { test_id: test.id, reason: outcome.reason });
+          await controller.pause(test.id, { reason: outcome.reason });
         }
         await this.#writeReport(test.id);
       } catch (error) {

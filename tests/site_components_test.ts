@@ -1,8 +1,8 @@
 /**
  * Unit tests of the site's browser modules that need no DOM: code point
  * truncation, the configurator's form model against the real experiment file
- * parser, CSV export, totals, number formats, the Markdown subset of report
- * sections, and the index's judge cost.
+ * parser, CSV export, totals, the streaming table's rows, number formats, the
+ * Markdown subset of report sections, and the index's judge cost.
  */
 import assert from "node:assert/strict";
 import { type AggregateMetrics, parseCsv, parseExperiment } from "../lib/mod.ts";
@@ -18,15 +18,19 @@ import {
   placeholderEnv,
 } from "../site/src/components/experiment_form.js";
 import { armsCsv, CSV_COLUMNS, csvField } from "../site/src/components/report_view.js";
-import { totals } from "../site/src/components/dashboard.js";
+import { streamingRows, totals } from "../site/src/components/dashboard.js";
 import { judgeCost } from "../site/src/components/index_view.js";
 import { parseInline, parseMarkdown } from "../site/src/components/markdown.js";
-import { formatUsd as formatUsdMarkdown } from "../lib/report/format.ts";
+import {
+  formatRate as formatRateMarkdown,
+  formatUsd as formatUsdMarkdown,
+} from "../lib/report/format.ts";
 import {
   formatInterval,
   formatMs,
   formatP,
   formatPercent,
+  formatRate,
   formatUsd,
   roundSignificant,
 } from "../site/src/components/format.js";
@@ -205,8 +209,73 @@ Deno.test("totals() keeps unreported token sums null", () => {
   assert.equal(partly.total_tokens, 40);
 });
 
+Deno.test("streamingRows() shows arms when one streamed", () => {
+  const rows = streamingRows([
+    arm({
+      ttft_n: 40,
+      ttft_p50_ms: 212.4,
+      ttft_p95_ms: 480,
+      output_tokens_per_s_p50: 54.26,
+    }),
+    arm({ arm_id: "b/m", ttft_n: 0, ttft_p50_ms: null }),
+  ]);
+  assert.ok(rows !== null);
+  assert.equal(rows.length, 2);
+  assert.deepEqual(rows[0], {
+    arm_id: "a/m",
+    ttft_n: "40",
+    ttft_p50: "212 ms",
+    ttft_p95: "480 ms",
+    output_tokens_per_s: "54.3",
+    rough: false,
+  });
+});
+
+Deno.test("streamingRows() is null when no arm streamed", () => {
+  const unstreamed = {
+    ttft_n: 0,
+    ttft_p50_ms: null,
+    ttft_p95_ms: null,
+    output_tokens_per_s_p50: null,
+  };
+  assert.equal(streamingRows([arm(unstreamed), arm({ arm_id: "b/m", ...unstreamed })]), null);
+  // A report written before the streaming fields has none of them.
+  assert.equal(streamingRows([arm({}), arm({ arm_id: "b/m" })]), null);
+  assert.equal(streamingRows([]), null);
+});
+
+Deno.test("streamingRows() shows missing values per arm", () => {
+  const rows = streamingRows([
+    arm({ ttft_n: 3, ttft_p50_ms: 150, ttft_p95_ms: 190, output_tokens_per_s_p50: null }),
+    arm({
+      arm_id: "b/m",
+      ttft_n: 0,
+      ttft_p50_ms: null,
+      ttft_p95_ms: null,
+      output_tokens_per_s_p50: null,
+    }),
+    arm({ arm_id: "c/m" }),
+  ]);
+  assert.ok(rows !== null);
+  const [small, unstreamed, unreported] = rows;
+
+  assert.equal(small!.ttft_p50, "150 ms");
+  assert.equal(small!.ttft_p95, "190 ms (rough)");
+  assert.equal(small!.rough, true);
+  assert.equal(small!.output_tokens_per_s, "–");
+
+  assert.equal(unstreamed!.ttft_n, "0");
+  assert.equal(unstreamed!.ttft_p50, "–");
+  assert.equal(unstreamed!.ttft_p95, "–");
+  assert.equal(unstreamed!.rough, false);
+  assert.equal(unstreamed!.output_tokens_per_s, "–");
+
+  assert.equal(unreported!.ttft_n, "–");
+  assert.equal(unreported!.ttft_p50, "–");
+});
+
 Deno.test("formatters show missing values as a dash, not 0", () => {
-  for (const format of [formatUsd, formatMs, formatPercent, formatP]) {
+  for (const format of [formatUsd, formatMs, formatPercent, formatP, formatRate]) {
     assert.equal(format(null), "–");
     assert.equal(format(Number.NaN), "–");
   }
@@ -225,6 +294,13 @@ Deno.test("formatUsd() matches the Markdown report", () => {
   }
   assert.equal(formatUsd(0.02), "$0.0200");
   assert.equal(formatUsd(0.003243), "$0.00324");
+});
+
+Deno.test("formatRate() matches the Markdown report", () => {
+  for (const value of [0, 54.26, 54.35, 54.349999999999994, 1234.5]) {
+    assert.equal(formatRate(value), formatRateMarkdown(value), String(value));
+  }
+  assert.equal(formatRate(54.349999999999994), "54.4");
 });
 
 Deno.test("csvField() rounds float noise", () => {

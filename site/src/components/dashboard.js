@@ -1,6 +1,6 @@
 /**
  * Parts of the test dashboard that are not charts: the header, KPI cards,
- * the per-arm table and the traffic split (SRM) status.
+ * the per-arm tables and the traffic split (SRM) status.
  *
  * @module
  */
@@ -10,6 +10,7 @@ import {
   formatMs,
   formatP,
   formatPercent,
+  formatRate,
   formatTime,
   formatUsd,
   isNumber,
@@ -200,6 +201,70 @@ export function armTable(arms) {
 
 function round(value) {
   return isNumber(value) ? Math.round(value) : value;
+}
+
+/**
+ * Formats each arm's time to first token (TTFT) and output speed as table
+ * text, or returns null when no arm has a streamed call. `rough` marks a TTFT
+ * p95 from fewer than 20 values, the threshold of the latency p95 card.
+ *
+ * @param {import("../../../lib/mod.ts").AggregateMetrics[]} arms
+ */
+export function streamingRows(arms) {
+  const streamed = arms.some((arm) =>
+    (arm.ttft_n ?? 0) > 0 || isNumber(arm.output_tokens_per_s_p50)
+  );
+  if (!streamed) return null;
+
+  return arms.map((arm) => {
+    const p95 = formatMs(arm.ttft_p95_ms);
+    const rough = isNumber(arm.ttft_p95_ms) && (arm.ttft_n ?? 0) < ROUGH_BELOW.p95;
+    return {
+      arm_id: arm.arm_id,
+      // A report written before the streaming fields has no ttft_n, shown as missing.
+      ttft_n: formatCount(arm.ttft_n),
+      ttft_p50: formatMs(arm.ttft_p50_ms),
+      ttft_p95: rough ? `${p95} (rough)` : p95,
+      output_tokens_per_s: formatRate(arm.output_tokens_per_s_p50),
+      rough,
+    };
+  });
+}
+
+/**
+ * Builds the streaming table with its heading, or returns null when no arm
+ * has a streamed call.
+ *
+ * @param {import("../../../lib/mod.ts").AggregateMetrics[]} arms
+ * @returns {HTMLElement | null}
+ */
+export function streamingSection(arms) {
+  const rows = streamingRows(arms);
+  if (rows === null) return null;
+
+  let caption = "Time to first token (TTFT) and output tokens per second after the first " +
+    "token, over streamed calls that succeeded and were not served from cache (TTFT n).";
+  if (rows.some((row) => row.rough)) {
+    caption += ` A rough p95 comes from fewer than ${ROUGH_BELOW.p95} values, so it is ` +
+      "close to the sample maximum.";
+  }
+  const section = document.createElement("div");
+  section.className = "ablab-streaming";
+  section.append(
+    textElement("h3", "Streaming"),
+    textTable(rows, [
+      { label: "Arm", value: (row) => row.arm_id },
+      { label: "TTFT n", value: (row) => row.ttft_n, numeric: true },
+      { label: "TTFT p50", value: (row) => row.ttft_p50, numeric: true },
+      { label: "TTFT p95", value: (row) => row.ttft_p95, numeric: true },
+      {
+        label: "Output tokens/s (median)",
+        value: (row) => row.output_tokens_per_s,
+        numeric: true,
+      },
+    ], { caption }),
+  );
+  return section;
 }
 
 /** Builds the traffic split (sample ratio mismatch) status. */

@@ -61,6 +61,14 @@ export function formatMs(value) {
   return `${Math.round(value).toLocaleString("en-US")} ms`;
 }
 
+/**
+ * Formats a rate, such as output tokens per second, with one decimal after
+ * rounding float noise away, as the Markdown report's `formatRate` does.
+ */
+export function formatRate(value) {
+  return isNumber(value) ? roundSignificant(value).toFixed(1) : MISSING;
+}
+
 /** Formats a proportion in [0, 1] as a percentage with `digits` decimals. */
 export function formatPercent(value, digits = 1) {
   return isNumber(value) ? `${(value * 100).toFixed(digits)}%` : MISSING;

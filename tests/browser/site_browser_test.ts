@@ -51,6 +51,20 @@ async function assertNoScriptRan(watched: WatchedPage, page: string) {
 }
 
 /**
+ * Asserts the hostile dashboard's streaming table has a row for the streamed
+ * arm and a row of missing values for the other.
+ */
+async function assertStreamingTable(watched: WatchedPage) {
+  const table = watched.page.locator(".ablab-streaming table");
+  await table.waitFor({ timeout: PAGE_TIMEOUT_MS });
+  const streamed = await table.locator("tr", { hasText: "echo/sim" }).innerText();
+  assert.match(streamed, /\t2\t/, `TTFT n of the streamed arm: ${streamed}`);
+  assert.match(streamed, /ms \(rough\)/, `small-sample mark: ${streamed}`);
+  const unstreamed = await table.locator("tr", { hasText: "plain/sim" }).innerText();
+  assert.equal(unstreamed.split("\t").map((cell) => cell.trim()).join("|"), "plain/sim|0|–|–|–");
+}
+
+/**
  * Asserts the report page shows its sections as tables, has no Markdown
  * source in a `<pre>`, and does not scroll sideways as a whole.
  */
@@ -166,6 +180,7 @@ Deno.test({
         const kpis = await page.locator(".ablab-kpis").innerText();
         assert.match(kpis, /240/);
         assert.match(await page.locator("body").innerText(), /No sample ratio mismatch/);
+        assert.equal(await page.locator(".ablab-streaming").count(), 0, "streaming table shown");
         await screenshot(page, "dashboard");
         assertClean(watched, "dashboard");
         await closePage(watched);
@@ -258,6 +273,7 @@ Deno.test({
             );
           }
           assert.equal(await watched.page.locator("#observablehq-main script").count(), 0);
+          if (page === "index") await assertStreamingTable(watched);
           if (page === "report") {
             await assertReportTables(watched, "hostile report");
             const judgeCells = await watched.page.locator(".ablab-section td", {

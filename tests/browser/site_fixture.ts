@@ -199,8 +199,11 @@ async function createHostileTest(store: FsStore, dir: string): Promise<void> {
   for (const [armIndex, arm] of arms.entries()) {
     for (const [caseIndex, testCase] of test.cases.entries()) {
       const output = caseIndex === 1 && armIndex === 0 ? LONG_OUTPUT : HOSTILE_OUTPUTS[armIndex]!;
+      // Only the second arm streams, so the dashboard's streaming table has a row of missing values.
       await sink.write(
-        resultRow(test, arm.id, testCase.id, output, 300 + 50 * armIndex + caseIndex),
+        resultRow(test, arm.id, testCase.id, output, 300 + 50 * armIndex + caseIndex, {
+          streamed: armIndex === 1,
+        }),
       );
     }
   }
@@ -226,14 +229,19 @@ async function createHostileTest(store: FsStore, dir: string): Promise<void> {
   await writeReport(store, test.id, { extensions: defaultReportExtensions() });
 }
 
-/** Builds one successful simulated result. */
+/**
+ * Builds one successful simulated result. A streamed one has its first token
+ * at a quarter of the latency and its 30 completion tokens in the rest.
+ */
 function resultRow(
   test: ABTest,
   armId: string,
   caseId: string,
   output: string,
   latencyMs: number,
+  { streamed = false }: { streamed?: boolean } = {},
 ): TestResult {
+  const ttftMs = streamed ? latencyMs / 4 : null;
   const [variantId, modelId] = armId.split("/") as [string, string];
   return {
     test_id: test.id,
@@ -248,8 +256,8 @@ function resultRow(
     output,
     finish_reason: "stop",
     latency_ms: latencyMs,
-    ttft_ms: null,
-    output_tokens_per_s: null,
+    ttft_ms: ttftMs,
+    output_tokens_per_s: ttftMs === null ? null : 30 / ((latencyMs - ttftMs) / 1000),
     prompt_tokens: 12,
     completion_tokens: 30,
     total_tokens: 42,

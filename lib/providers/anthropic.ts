@@ -79,7 +79,12 @@ export class AnthropicProvider implements Provider {
   async call(request: CallRequest): Promise<CallResponse> {
     const { model, signal } = request;
     const { client, apiKey } = this.#clients.get(model);
-    const context: ErrorContext = { provider: this.name, model: model.model, secret: apiKey };
+    const context: ErrorContext = {
+      provider: this.name,
+      model: model.model,
+      secret: apiKey,
+      baseUrl: model.base_url,
+    };
     const body = buildBody(request);
     const options = requestOptions(request);
 

@@ -25,6 +25,8 @@ export interface ErrorContext {
   model: string;
   /** API key to scrub from messages; skipped when absent or shorter than 8 characters. */
   secret?: string | undefined;
+  /** The model's `base_url`, named in messages about a wrong address; absent for the provider's own. */
+  baseUrl?: string | undefined;
 }
 
 /** Fields of an HTTP error response. */
@@ -97,9 +99,14 @@ export function classifyHttpError(details: HttpErrorDetails, context: ErrorConte
     });
   }
   if (status === 402 || status === 404) {
+    const baseUrl = context.baseUrl === undefined
+      ? "the provider's default base URL"
+      : `the base URL ${
+        scrubSecret(context.baseUrl, context.secret).replace(/\/\/[^/\s@]*@/, "//")
+      }`;
     return new ProviderError(
       `${where}: request failed (HTTP ${status}): ${providerMessage}. ` +
-        "Check the model name, the base URL and the account, then resume the run",
+        `Check the model name, ${baseUrl} and the account`,
       { ...base, retryable: false, fatalForModel: true },
     );
   }

@@ -160,3 +160,19 @@ Deno.test("connectionError names the nested cause", () => {
       "(os error 111)",
   );
 });
+
+Deno.test("classifyHttpError names the base URL on a 404", () => {
+  const custom = classifyHttpError(
+    { status: 404, message: "not found" },
+    { ...context, baseUrl: "http://user:pw@127.0.0.1:8765/v2" },
+  );
+  assert.equal(custom.fatalForModel, true);
+  assert.equal(
+    custom.message,
+    "openai model gpt-test: request failed (HTTP 404): not found. Check the model name, " +
+      "the base URL http://127.0.0.1:8765/v2 and the account",
+  );
+
+  const own = classifyHttpError({ status: 404, message: "not found" }, context);
+  assert.match(own.message, /Check the model name, the provider's default base URL and/);
+});

@@ -125,7 +125,8 @@ export function formatDryRunPlan(plan: DryRunPlan): string {
 
   const lines = [
     `plan ${plan.test_id}${plan.source === null ? "" : ` (${plan.source})`}`,
-    `  ${plan.mode} mode, ${plan.cases} cases, ${estimate.arms.length} arms, ` +
+    `  ${plan.mode} mode, ${plan.cases} case${plan.cases === 1 ? "" : "s"}, ` +
+    `${estimate.arms.length} arm${estimate.arms.length === 1 ? "" : "s"}, ` +
     `${plan.repeats} repeat${plan.repeats === 1 ? "" : "s"}, seed ${plan.seed}, ` +
     `concurrency ${plan.concurrency}`,
     "",

@@ -12,7 +12,7 @@ export class TestExistsError extends Error {
 
   constructor(testId: string) {
     super(
-      `Cannot create test "${testId}": a test with this id already exists; resume it or choose another id`,
+      `cannot create test "${testId}": a test with this id already exists; resume it or choose another id`,
     );
     this.name = "TestExistsError";
     this.testId = testId;

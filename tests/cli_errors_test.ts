@@ -64,6 +64,8 @@ Deno.test("run pauses when every call fails", async () => {
       /all 3 calls of this run ended in an error.*deno task run --resume e1 --out \S+ --retry-errors/,
     );
 
+    assert.match(failed.stderr, /resume repeats the test as stored in \S+test\.json, so a wrong/);
+
     // Resuming without --retry-errors keeps the errors and completes the test.
     const kept = await runMain(["run", "--resume", "e1", "--out", out, "--json"]);
     assert.equal(kept.code, 0, kept.stderr);
@@ -118,7 +120,7 @@ Deno.test("run rejects a missing API key before writing", async () => {
     ]);
     const out = join(dir, "out");
     const expected = new RegExp(
-      `missing API key for model "gateway" \\(openai gpt-4o-mini\\): ${keyEnv} is not set`,
+      `missing API key for model "gateway" \\(openai gpt-4o-mini\\): ${keyEnv} is not set or empty`,
     );
 
     const result = await runMain(["run", file, "--out", out, "--id", "e3"]);
@@ -130,6 +132,36 @@ Deno.test("run rejects a missing API key before writing", async () => {
     const dryRun = await runMain(["run", file, "--out", out, "--id", "e3", "--dry-run"]);
     assert.equal(dryRun.code, 0, dryRun.stderr);
     assert.match(dryRun.stderr, expected);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("run warns that a budget cannot limit an unpriced model", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "ablab-cli-errors-" });
+  try {
+    const file = await writeExperiment(dir, [
+      "  - id: house",
+      "    provider: openai",
+      "    model: house-model-7b",
+      "    base_url: http://127.0.0.1:9/v1",
+    ]);
+    const out = join(dir, "out");
+
+    const dryRun = await runMain([
+      "run",
+      file,
+      "--out",
+      out,
+      "--max-cost-usd",
+      "0.5",
+      "--dry-run",
+    ]);
+    assert.equal(dryRun.code, 0, dryRun.stderr);
+    assert.match(
+      dryRun.stderr,
+      /the \$0\.5000 budget cannot limit model "house" \(house-model-7b\): it has no price/,
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

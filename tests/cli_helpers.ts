@@ -65,8 +65,10 @@ export interface SmallExperimentOptions {
   timeScale?: number;
   /** Default 4. */
   concurrency?: number;
-  /** Add a second model, `broken`, whose every call fails after one attempt. Default false. */
+  /** Add a second model, `broken`, whose calls fail after one attempt. Default false. */
   brokenModel?: boolean;
+  /** Share of the broken model's attempts that fail. Default 1: every one. */
+  brokenErrorRate?: number;
 }
 
 /**
@@ -106,7 +108,7 @@ export async function writeSmallExperiment(
         "    model: gpt-4o-mini",
         "    max_attempts: 1",
         "    profile:",
-        "      error_rate: 1",
+        `      error_rate: ${options.brokenErrorRate ?? 1}`,
         "      time_scale: 0",
       ]
       : []),

@@ -151,7 +151,9 @@ Deno.test("--retry-errors reruns errors and missing calls", async () => {
     // the third call, with one error of the broken model stored.
     const probeOut = join(dir, "probe");
     const probe = await runMain(["run", file, "--out", probeOut, "--id", "e1", "--json"]);
-    assert.equal(probe.code, 0, probe.stderr);
+    // Every call of the broken model fails, which pauses the test.
+    assert.equal(probe.code, 1, probe.stderr);
+    assert.match(probe.stderr, /paused \(every call failed in plain\/broken, brief\/broken\)/);
     const costs = await costPerKey(probeOut, "e1");
     const firstSim = costs.get("e1|plain/sim|case-1|0");
     const secondSim = costs.get("e1|brief/sim|case-1|0");
@@ -190,9 +192,10 @@ Deno.test("--retry-errors reruns errors and missing calls", async () => {
       "1",
     ]);
 
-    assert.equal(retried.code, 0, retried.stderr);
+    // The broken model fails again, so its arms pause the test once more.
+    assert.equal(retried.code, 1, retried.stderr);
     const summary: RunJsonSummary = JSON.parse(retried.stdout);
-    assert.equal(summary.status, "completed");
+    assert.equal(summary.status, "paused");
     assert.equal(summary.to_run, 16 - paused.done + paused.errors);
     assert.equal(summary.done, summary.to_run);
 
@@ -202,6 +205,11 @@ Deno.test("--retry-errors reruns errors and missing calls", async () => {
     assert.equal(twice.length, paused.errors);
     for (const key of twice) assert.match(key, /\/broken\|/);
     assert.ok([...counts.values()].every((n) => n <= 2));
+
+    // Resuming without --retry-errors keeps the errors and completes the test.
+    const kept = await runMain(["run", "--resume", "e1", "--out", out, "--json"]);
+    assert.equal(kept.code, 0, kept.stderr);
+    assert.equal(JSON.parse(kept.stdout).status, "completed");
 
     const again = await runMain(["run", "--resume", "e1", "--retry-errors", "--out", out]);
     assert.equal(again.code, 2);

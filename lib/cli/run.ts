@@ -18,6 +18,7 @@ import {
   type MissingApiKey,
   missingApiKeys,
   type ModelConfig,
+  PriceBook,
   ResponseCache,
   runOutcome,
   type RunSummary,
@@ -95,7 +96,9 @@ export async function executeRun(
       ? await prepareNewTest(request, store, logger, options)
       : await prepareResume(request, controller, store);
     if (request.judge) checkJudgeConfigured(prepared.test);
-    const missingKeys = missingApiKeys(modelsToCall(prepared.test, request), Deno.env.toObject());
+    const models = modelsToCall(prepared.test, request);
+    const missingKeys = missingApiKeys(models, Deno.env.toObject());
+    warnUnpricedBudget(request.maxCostUsd ?? prepared.test.max_cost_usd, models, logger);
 
     if (request.dryRun) {
       for (const line of describeMissingKeys(missingKeys)) logger.warn(line);
@@ -127,11 +130,34 @@ function modelsToCall(test: ABTest, request: RunRequest): ModelConfig[] {
   return request.judge && typeof judge === "object" ? [...test.models, judge] : test.models;
 }
 
+/**
+ * Warns when a budget is set but some model has no price, because the
+ * budget counts only known costs and cannot stop that model's spending.
+ */
+function warnUnpricedBudget(
+  limit: number | undefined,
+  models: readonly ModelConfig[],
+  logger: Logger,
+): void {
+  if (limit === undefined) return;
+  const prices = new PriceBook();
+  const unpriced = models.filter((model) =>
+    model.provider !== "simulated" && prices.priceFor(model) === undefined
+  );
+  for (const model of unpriced) {
+    logger.warn(
+      `the ${formatUsd(limit)} budget cannot limit model "${model.id}" (${model.model}): it has ` +
+        "no price, so its calls cost nothing as far as the budget knows; set price in its entry " +
+        "of the experiment file",
+    );
+  }
+}
+
 /** Describes, per model, which variable to set. */
 function describeMissingKeys(missing: readonly MissingApiKey[]): string[] {
   return missing.map(({ model, keyEnv }) =>
     `missing API key for model "${model.id}" (${model.provider} ${model.model}): ` +
-    `${keyEnv} is not set; export it, or name another variable in the model's api_key_env`
+    `${keyEnv} is not set or empty; export it, or name another variable in the model's api_key_env`
   );
 }
 
@@ -206,6 +232,8 @@ async function prepareResume(
           "pass --max-cost-usd with a higher total to continue",
       );
     }
+    // A resume with no calls left spends nothing, so a spent budget does not matter.
+    if (callsToRun === 0) budgetUsd = undefined;
   }
   return { test, isNew: false, status: state.status, skipKeys, callsToRun, budgetUsd };
 }
@@ -287,7 +315,7 @@ async function runPrepared(prepared: PreparedRun, run: RunContext): Promise<numb
 
   const uncosted = [
     ...(summary.costUnknown > 0 ? [`${summary.costUnknown} calls have no price`] : []),
-    ...(summary.usageMissing > 0 ? [`${summary.usageMissing} calls reported no token usage`] : []),
+    ...(summary.usageMissing > 0 ? [`${summary.usageMissing} calls have no token counts`] : []),
   ];
   const unpriced = uncosted.length > 0 ? ` (${uncosted.join("; ")})` : "";
   logger.info(
@@ -403,15 +431,31 @@ async function settle(
   }
 
   const retryFlags = outcome.retryErrors ? ["--retry-errors"] : [];
+  // Resume runs the stored copy of the test, so only causes outside the file can be fixed that way.
+  const storedCopy = `; resume repeats the test as stored in ${
+    join(run.request.out, test.id, "test.json")
+  }, so a wrong base_url or model name needs a new run of the corrected experiment file`;
   const resume = resumeCommand(test.id, run.request, retryFlags);
   switch (outcome.kind) {
     case "every call failed":
       logger.error(
         `all ${summary.done} calls of this run ended in an error, so the test is paused ` +
           `rather than completed; fix the cause, then retry them with \`${resume}\`, or keep ` +
-          `them as errors and complete the test with \`${resumeCommand(test.id, run.request)}\``,
+          `them as errors and complete the test with \`${
+            resumeCommand(test.id, run.request)
+          }\`${storedCopy}`,
       );
       break;
+    case "arms failed": {
+      const arms = summary.errorsByArm.filter((arm) => arm.errors === arm.calls);
+      logger.error(
+        `every call of this run failed in ${arms.map((arm) => arm.armId).join(", ")}, ` +
+          `so the test is paused rather than completed; fix the cause, then retry them with ` +
+          `\`${resume}\`, or keep them as errors and complete the test with ` +
+          `\`${resumeCommand(test.id, run.request)}\`${storedCopy}`,
+      );
+      break;
+    }
     case "errors":
       logger.warn(
         `${summary.errors} of ${summary.total} calls ended in an error; the test is paused ` +
@@ -441,7 +485,7 @@ async function settle(
     case "models stopped":
       logger.error(
         `calls to ${summary.stoppedModels.join(", ")} stopped after an error no retry can fix ` +
-          `(see above); fix it, then continue with \`${resume}\``,
+          `(see above); fix it, then continue with \`${resume}\`${storedCopy}`,
       );
       break;
     case "incomplete":

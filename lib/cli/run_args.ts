@@ -89,7 +89,7 @@ export interface RunJsonSummary {
   cost_usd: number;
   /** Successful calls of this run whose model has no price, left out of `cost_usd`. */
   cost_unknown_calls: number;
-  /** Successful calls of this run whose cost is unknown because no token usage was reported. */
+  /** Successful calls of this run whose cost is unknown because a token count is missing or invalid. */
   usage_missing_calls: number;
   /** Arms with errors in this run, with their most frequent errors. */
   errors_by_arm: {

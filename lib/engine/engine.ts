@@ -64,7 +64,7 @@ export interface RunSummary {
   costUsd: number;
   /** Successful calls whose cost is null because the model's price is unknown. */
   costUnknown: number;
-  /** Successful calls whose cost is null because the provider reported no prompt or completion tokens. */
+  /** Successful calls whose cost is null because the prompt or completion token count is missing or invalid. */
   usageMissing: number;
   /** True when a signal stopped the run before every call was made. */
   interrupted: boolean;

@@ -10,6 +10,7 @@ import type { RunSummary } from "./engine.ts";
 /** The cause of a pause. */
 export type PauseKind =
   | "every call failed"
+  | "arms failed"
   | "errors"
   | "budget reached"
   | "interrupted"
@@ -26,7 +27,7 @@ export type RunOutcome =
     reason: string;
     /**
      * True when continuing needs `--retry-errors`, because errors this run
-     * stored would stay otherwise: the calls that stopped a model, or every call.
+     * stored, such as the calls that stopped a model, would otherwise stay.
      */
     retryErrors: boolean;
   };
@@ -43,9 +44,11 @@ export interface RunOutcomeOptions {
  * Decides whether a run completed its test or paused it.
  *
  * A run that made every call completes the test, unless every call failed,
- * or some failed and `pauseOnErrors` is set. A model stopped by an error no
- * retry can fix always pauses the test, even when its calls were all in
- * flight, because those calls were made without a chance to succeed.
+ * every call of some arm failed (a model that cannot be reached is not a
+ * result to compare), or some failed and `pauseOnErrors` is set. A model
+ * stopped by an error no retry can fix always pauses the test, even when its
+ * calls were all in flight, because those calls were made without a chance
+ * to succeed.
  *
  * @param summary The run's summary.
  * @param options Whether a stop signal arrived and whether errors pause.
@@ -58,13 +61,19 @@ export function runOutcome(summary: RunSummary, options: RunOutcomeOptions = {})
     status: "paused",
     kind,
     reason,
-    retryErrors: retryErrors || kind === "every call failed" || kind === "errors",
+    retryErrors: retryErrors || kind === "every call failed" || kind === "arms failed" ||
+      kind === "errors",
   });
 
   // A signal that arrives after the last call leaves nothing to resume.
   if (summary.done >= summary.total && stopped.length === 0) {
     if (summary.errors === 0) return { status: "completed" };
     if (summary.errors === summary.done) return pause("every call failed");
+    const failedArms = summary.errorsByArm.filter((arm) => arm.errors === arm.calls);
+    if (failedArms.length > 0) {
+      const arms = failedArms.map((arm) => arm.armId).join(", ");
+      return pause("arms failed", `every call failed in ${arms}`);
+    }
     return options.pauseOnErrors ? pause("errors") : { status: "completed" };
   }
   if (summary.budgetReached) return pause("budget reached");

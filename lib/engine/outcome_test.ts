@@ -81,3 +81,19 @@ Deno.test("runOutcome() names why an early stop paused", () => {
   const incomplete = runOutcome(summary({ done: 4 }));
   assert.equal(incomplete.status === "paused" && incomplete.kind, "incomplete");
 });
+
+Deno.test("runOutcome() pauses when every call of an arm failed", () => {
+  const outcome = runOutcome(summary({
+    errors: 6,
+    errorsByArm: [
+      { armId: "a/bad", calls: 5, errors: 5, kinds: [], otherErrors: 5 },
+      { armId: "a/good", calls: 5, errors: 1, kinds: [], otherErrors: 1 },
+    ],
+  }));
+  assert.deepEqual(outcome, {
+    status: "paused",
+    kind: "arms failed",
+    reason: "every call failed in a/bad",
+    retryErrors: true,
+  });
+});

@@ -16,6 +16,7 @@ import {
 } from "../lib/schema/mod.ts";
 import { simulateRatings } from "../lib/stats/mod.ts";
 import { MemoryStore } from "../lib/store/mod.ts";
+import { draftState, resultRow, sampleTest } from "../lib/store/_testing.ts";
 
 const FAST = { resamples: 300, rankingResamples: 100 };
 
@@ -111,3 +112,44 @@ function extraCases(results: readonly TestResult[], arm: string, count: number):
     return { ...row, case_id: caseId, call_key: `${row.test_id}|${arm}|${caseId}|0` };
   });
 }
+
+/** Stores `sampleTest()` with `rows` as its results. */
+async function storeWith(rows: readonly TestResult[]): Promise<MemoryStore> {
+  const store = new MemoryStore();
+  await store.createTest(sampleTest(), draftState());
+  const sink = await store.openResults("t1");
+  for (const row of rows) await sink.write(row);
+  await sink.close();
+  return store;
+}
+
+/** Ten calls on each of two arms over the same cases, every one with the same cost and latency. */
+function constantRows(): TestResult[] {
+  return ["short/m1", "long/m1"].flatMap((arm) => {
+    const [variant, model] = arm.split("/") as [string, string];
+    return Array.from(
+      { length: 10 },
+      (_, i) => resultRow({ variant, model, caseId: `c${i}` }, { cost_usd: 0, latency_ms: 250 }),
+    );
+  });
+}
+
+Deno.test("stats report of equal values", async () => {
+  const store = await storeWith(constantRows());
+  const { report, markdown } = await writeReport(store, "t1", {
+    extensions: [statsReportExtension(FAST)],
+  });
+
+  assert.match(markdown, /\| `short\/m1` \| `long\/m1` \| 10 pairs \| \$0 \[\$0, \$0\]/);
+  assert.doesNotMatch(markdown, /fewer than two arms/);
+  for (const metric of ["cost", "latency"] as const) {
+    const winner = report.winners.find((entry) => entry.metric === metric)!;
+    assert.equal(winner.arm_id, null, metric);
+    assert.equal(winner.leader, null, metric);
+    assert.equal(winner.p_value, null, metric);
+    assert.match(
+      winner.statement,
+      new RegExp(`^"short/m1" and "long/m1" do not differ on ${metric}: every measured call`),
+    );
+  }
+});

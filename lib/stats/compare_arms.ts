@@ -58,7 +58,16 @@ export interface ArmComparison {
   p_value: number;
   /** Standardized mean difference: Cohen's d (pooled SD) unpaired, d_z of the differences paired. */
   effect_size: number;
+  /**
+   * Reason the data cannot show a difference: `all-values` when every value
+   * of both arms is the same, `matched-cases` when each matched case has the
+   * same value on both arms. Null when the data can show one.
+   */
+  identical: Identical | null;
 }
+
+/** Reason two arms' values cannot differ; see `ArmComparison.identical`. */
+export type Identical = "all-values" | "matched-cases";
 
 /**
  * Compares every pair of arms on one metric. Pairs appear in input order
@@ -114,6 +123,7 @@ function compareTwo(
   let testMethod: string;
   let pValue: number;
   let effectSize: number;
+  let identical: Identical | null = allEqual([...a.values, ...b.values]) ? "all-values" : null;
   if (matched) {
     const differences = matched.x.map((value, k) => value - matched.y[k]!);
     const result = wilcoxonSignedRank(differences);
@@ -121,6 +131,9 @@ function compareTwo(
     testMethod = result.method;
     pValue = result.p_value;
     effectSize = standardize(mean(differences), Math.sqrt(variance(differences)));
+    if (identical === null && differences.every((difference) => difference === 0)) {
+      identical = "matched-cases";
+    }
   } else {
     const result = mannWhitneyU(a.values, b.values);
     test = "mann-whitney-u";
@@ -145,6 +158,7 @@ function compareTwo(
     test_method: testMethod,
     p_value: pValue,
     effect_size: effectSize,
+    identical,
   };
 }
 
@@ -194,6 +208,10 @@ function standardize(difference: number, sd: number): number {
   if (Number.isNaN(difference) || Number.isNaN(sd)) return Number.NaN;
   if (sd === 0) return difference === 0 ? 0 : Math.sign(difference) * Infinity;
   return difference / sd;
+}
+
+function allEqual(values: readonly number[]): boolean {
+  return values.every((value) => value === values[0]);
 }
 
 function finiteOrNull(value: number): number | null {

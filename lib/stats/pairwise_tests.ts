@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { ArmComparison } from "./compare_arms.ts";
+import type { ArmComparison, Identical } from "./compare_arms.ts";
 import { adjustPValues, type CorrectionMethod } from "./multiple_comparisons.ts";
 import type { RatingStatistics } from "./rating_stats.ts";
 
@@ -32,7 +32,16 @@ export interface PairwiseTest {
   p_adjusted: number;
   /** True when `p_adjusted` is below the significance level. */
   significant: boolean;
+  /**
+   * Reason the data cannot show a difference between the arms: `all-values`
+   * and `matched-cases` as in `ArmComparison.identical`, `no-decisive-verdict`
+   * when every quality verdict was a tie or both bad. Null when they can.
+   */
+  no_difference: NoDifference | null;
 }
+
+/** Reason a pairwise test cannot tell two arms apart; see `PairwiseTest.no_difference`. */
+export type NoDifference = Identical | "no-decisive-verdict";
 
 /** Inputs of `collectPairwiseTests`. */
 export interface PairwiseTestInputs {
@@ -82,6 +91,9 @@ export function collectPairwiseTests(
         estimate: pair.win_rate,
         better,
         p_value: pair.p_value,
+        no_difference: pair.decisive_n === 0 && pair.n + pair.both_bad > 0
+          ? "no-decisive-verdict"
+          : null,
       });
     }
   }
@@ -104,6 +116,7 @@ export function collectPairwiseTests(
         estimate: difference,
         better,
         p_value: comparison.p_value,
+        no_difference: comparison.identical,
       });
     }
   }

@@ -89,6 +89,8 @@ export interface WinnerOptions {
  * when its corrected test against every other arm with data is significant
  * in its favour. Otherwise the verdict states that there is no significant
  * difference and estimates the data needed for the leader's closest rival.
+ * When the data cannot show a difference (equal values or only tied
+ * verdicts), it states that the arms do not differ and estimates nothing.
  *
  * @param inputs Corrected tests and the statistics behind them.
  * @param options Significance level and correction name.
@@ -108,10 +110,12 @@ function verdictFor(
   alpha: number,
   correction: string,
 ): WinnerVerdict {
+  // A test that cannot run because the data show no difference at all still
+  // compares two arms with data, so it stays in.
   const tests = inputs.tests.filter((test) =>
     test.metric === metric &&
     (metric !== "quality" || test.dimension === (inputs.quality?.dimension ?? null)) &&
-    !Number.isNaN(test.p_value)
+    (!Number.isNaN(test.p_value) || test.no_difference !== null)
   );
   const method = tests[0]?.test;
   const arms = [...new Set(tests.flatMap((test) => [test.arm_a, test.arm_b]))];
@@ -159,24 +163,61 @@ function verdictFor(
     };
   }
 
-  // No winner. The leader would need to beat every rival, so report the
-  // unresolved comparison that needs the most data.
+  if (tests.every((test) => test.no_difference !== null)) {
+    const subject = arms.length === 2
+      ? `"${arms[0]}" and "${arms[1]}"`
+      : `The ${arms.length} arms with data`;
+    let statement = `${subject} do not differ on ${noun}: ` +
+      `${describeNoDifference(metric, tests, arms.length)}, so no test can tell them apart.`;
+    if (inputs.sampleRatioMismatch) {
+      statement += " The traffic split also failed the sample ratio mismatch check.";
+    }
+    const smallest = Math.min(...tests.map((test) => test.p_adjusted));
+    return {
+      ...base,
+      arm_id: null,
+      statement,
+      p_value: Number.isNaN(smallest) ? null : smallest,
+      leader: null,
+      sample_size: null,
+    };
+  }
+  return { ...base, ...noWinnerVerdict(metric, noun, inputs, tests, arms, { alpha, correction }) };
+}
+
+/**
+ * Builds the verdict when no arm wins from the leader's unresolved comparison
+ * that needs the most data. A comparison that cannot show a difference comes first.
+ */
+function noWinnerVerdict(
+  metric: Metric,
+  noun: string,
+  inputs: WinnerInputs,
+  tests: readonly PairwiseTest[],
+  arms: readonly string[],
+  level: { alpha: number; correction: string },
+): Omit<WinnerVerdict, "metric" | "method"> {
   const leader = leaderOf(metric, inputs, arms);
   const own = tests.filter((test) => test.arm_a === leader || test.arm_b === leader);
   const unresolved = own.filter((test) => !(test.significant && test.better === leader));
   const candidates = (unresolved.length > 0 ? unresolved : own).map((test) => ({
     test,
-    size: estimateSampleSize(metric, inputs, test),
+    size: test.no_difference === null ? estimateSampleSize(metric, inputs, test) : null,
   }));
-  const demand = (size: SampleSizeEstimate | null) => {
+  const demand = ({ size }: (typeof candidates)[number]) => {
     if (size === null || size.basis === "zero-spread") return -1;
     return size.needed ?? Infinity;
   };
-  const { test: closest, size: sampleSize } = candidates
-    .sort((x, y) => demand(y.size) - demand(x.size) || y.test.p_adjusted - x.test.p_adjusted)[0]!;
+  const { test: closest, size: sampleSize } = candidates.sort((x, y) =>
+    Number(y.test.no_difference !== null) - Number(x.test.no_difference !== null) ||
+    demand(y) - demand(x) || y.test.p_adjusted - x.test.p_adjusted
+  )[0]!;
   const rival = closest.arm_a === leader ? closest.arm_b : closest.arm_a;
-  let statement = `No significant difference in ${noun} between "${leader}" and "${rival}" ` +
-    `(${correction}-corrected p = ${formatP(closest.p_adjusted)}, alpha ${alpha}).`;
+  let statement = closest.no_difference === null
+    ? `No significant difference in ${noun} between "${leader}" and "${rival}" ` +
+      `(${level.correction}-corrected p = ${formatP(closest.p_adjusted)}, alpha ${level.alpha}).`
+    : `"${leader}" and "${rival}" do not differ on ${noun}: ` +
+      `${describeNoDifference(metric, [closest], 2)}, so no test can tell them apart.`;
   if (sampleSize) {
     const family = inputs.tests.filter((t) => !Number.isNaN(t.p_value)).length;
     statement += ` ${describeSampleSize(sampleSize, family)}`;
@@ -185,13 +226,32 @@ function verdictFor(
     statement += " The traffic split also failed the sample ratio mismatch check.";
   }
   return {
-    ...base,
     arm_id: null,
     statement,
     p_value: Number.isNaN(closest.p_adjusted) ? null : closest.p_adjusted,
     leader,
     sample_size: sampleSize,
   };
+}
+
+/**
+ * Describes why tests whose `no_difference` is set cannot separate `armCount`
+ * arms, as a clause such as "every measured call of both arms had the same cost".
+ */
+function describeNoDifference(
+  metric: Metric,
+  tests: readonly PairwiseTest[],
+  armCount: number,
+): string {
+  const reasons = new Set(tests.map((test) => test.no_difference));
+  const armsPhrase = armCount === 2 ? "both arms" : "every arm";
+  if (reasons.size === 1 && reasons.has("all-values")) {
+    return `every measured call of ${armsPhrase} had the same ${metric}`;
+  }
+  if (reasons.size === 1 && reasons.has("no-decisive-verdict")) {
+    return "every verdict between them was a tie or both bad";
+  }
+  return `each matched case had the same ${metric} on ${armsPhrase}`;
 }
 
 /** Picks the arm with the best point estimate: highest win rate, or lowest median. */

@@ -157,3 +157,64 @@ Deno.test("formatP() rounds to three digits", () => {
   assert.equal(formatP(1), "1");
   assert.equal(formatP(Number.NaN), "n/a");
 });
+
+Deno.test("analyzeWinners() of equal costs on every call", () => {
+  const cost = analyzeCost({ a: new Array(10).fill(0), b: new Array(10).fill(0) }, true);
+  assert.equal(cost.arm_id, null);
+  assert.equal(cost.leader, null);
+  assert.equal(cost.p_value, null);
+  assert.equal(cost.sample_size, null);
+  assert.doesNotMatch(cost.statement, /fewer than two arms/);
+  assert.match(
+    cost.statement,
+    /^"a" and "b" do not differ on cost: every measured call of both arms had the same cost/,
+  );
+});
+
+Deno.test("analyzeWinners() of equal unpaired costs", () => {
+  const cost = analyzeCost({ a: [0.002, 0.002, 0.002], b: [0.002, 0.002, 0.002, 0.002] }, false);
+  assert.equal(cost.arm_id, null);
+  assert.equal(cost.leader, null);
+  assert.match(cost.statement, /do not differ on cost: every measured call of both arms/);
+});
+
+Deno.test("analyzeWinners() of equal latency per case", () => {
+  const values = [100, 250, 180, 90, 300];
+  const latency = compareArms([
+    { arm_id: "a", values, keys: values.map((_, i) => `c${i}|0`) },
+    { arm_id: "b", values, keys: values.map((_, i) => `c${i}|0`) },
+  ], FAST);
+  const tests = collectPairwiseTests({ latency });
+  const verdict = analyzeWinners({ tests, latency }).find((v) => v.metric === "latency")!;
+  assert.equal(verdict.arm_id, null);
+  assert.equal(verdict.p_value, null);
+  assert.equal(verdict.method, "Wilcoxon signed-rank, paired by case (approx)");
+  assert.match(verdict.statement, /each matched case had the same latency on both arms/);
+});
+
+Deno.test("analyzeWinners() of three arms with equal costs", () => {
+  const cost = analyzeCost({ a: [0, 0, 0, 0], b: [0, 0, 0, 0], c: [0, 0, 0, 0] }, true);
+  assert.equal(cost.leader, null);
+  assert.match(cost.statement, /^The 3 arms with data do not differ on cost: every measured call/);
+});
+
+Deno.test("analyzeWinners() of a tie beside a clear loser", () => {
+  // "a" beats "c" on every case but costs the same as "b".
+  const cheap = new Array(30).fill(0.001);
+  const dear = Array.from({ length: 30 }, (_, i) => 0.01 + i / 1000);
+  const cost = analyzeCost({ a: cheap, b: cheap, c: dear }, true);
+  assert.equal(cost.arm_id, null);
+  assert.match(cost.statement, /^"a" and "b" do not differ on cost/);
+  assert.doesNotMatch(cost.statement, /No significant difference/);
+});
+
+Deno.test("analyzeWinners() of ties only", () => {
+  const [quality] = analyze([{ a: "x", b: "y", ties: 6, bothBad: 2 }]);
+  assert.equal(quality!.arm_id, null);
+  assert.equal(quality!.p_value, null);
+  assert.doesNotMatch(quality!.statement, /fewer than two arms/);
+  assert.match(
+    quality!.statement,
+    /"x" and "y" do not differ on quality \(overall\): every verdict between them was a tie or both bad/,
+  );
+});

@@ -13,6 +13,7 @@ import {
   type ABTestReport,
   ABTestReportSchema,
   type AggregateMetrics,
+  type ArmErrorSummary,
   IdSchema,
   listArms,
   REPORT_SCHEMA_VERSION,
@@ -54,6 +55,8 @@ export interface BuildReportOptions extends ReportAdditions {
   ratingCount?: number;
   /** Ratings the statistics count: each rater's latest of each pair. Default: `ratingCount`. */
   countedRatingCount?: number;
+  /** Failed calls per arm from `summarizeErrors`, stored as `errors`. Default: no `errors` field. */
+  errors?: readonly ArmErrorSummary[];
 }
 
 /** The report as built here: the schema's fields plus sections and the rating count. */
@@ -124,6 +127,7 @@ export function buildReport(
     arms,
     winners,
     ...(options.ratings === undefined ? {} : { ratings: options.ratings }),
+    ...(options.errors === undefined ? {} : { errors: inTestOrder(test, options.errors) }),
     rating_count: ratingCount,
     sections: mergeSections(options.sections ?? []),
   };
@@ -136,13 +140,13 @@ export function buildReport(
 }
 
 /**
- * Orders metrics like `listArms(test)`, the order of every other report
- * table, with arms the test does not list after them by id.
+ * Orders per-arm entries like `listArms(test)`, the order of every other
+ * report table, with arms the test does not list after them by id.
  */
-function inTestOrder(test: ABTest, metrics: readonly AggregateMetrics[]): AggregateMetrics[] {
+function inTestOrder<T extends { arm_id: string }>(test: ABTest, entries: readonly T[]): T[] {
   const position = new Map(listArms(test).map((arm, k) => [arm.id, k]));
-  const rank = (arm: AggregateMetrics) => position.get(arm.arm_id) ?? position.size;
-  return [...metrics].sort((a, b) => rank(a) - rank(b) || byArmId(a, b));
+  const rank = (entry: T) => position.get(entry.arm_id) ?? position.size;
+  return [...entries].sort((a, b) => rank(a) - rank(b) || byArmId(a, b));
 }
 
 function summarize(

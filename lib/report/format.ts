@@ -55,12 +55,15 @@ export function formatPercent(share: number): string {
   return `${(share * 100).toFixed(1)}%`;
 }
 
+/** A Markdown line ending: CR LF, LF or a lone CR, which CommonMark also ends a line at. */
+const LINE_BREAK = /\r\n|\r|\n/g;
+
 /** Escape text for a Markdown table cell: pipes, backslashes and line breaks. */
 export function escapeCell(text: string): string {
-  return text.replaceAll("\\", "\\\\").replaceAll("|", "\\|").replaceAll(/\r?\n/g, " ");
+  return text.replaceAll("\\", "\\\\").replaceAll("|", "\\|").replaceAll(LINE_BREAK, " ");
 }
 
 /** Escape text for Markdown inline content, so names cannot open emphasis, links or HTML. */
 export function escapeInline(text: string): string {
-  return text.replaceAll(/([\\`*_[\]<>#|])/g, "\\$1").replaceAll(/\r?\n/g, " ");
+  return text.replaceAll(/([\\`*_[\]<>#|])/g, "\\$1").replaceAll(LINE_BREAK, " ");
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { formatMs, formatRate, formatUsd } from "./format.ts";
+import { escapeCell, escapeInline, formatMs, formatRate, formatUsd } from "./format.ts";
 
 Deno.test("formatUsd() uses fixed notation for tiny amounts", () => {
   assert.equal(formatUsd(7.05e-7), "$0.000000705");
@@ -33,4 +33,11 @@ Deno.test("formatRate() keeps one decimal", () => {
   assert.equal(formatRate(54.349999999999994), "54.4");
   assert.equal(formatRate(0), "0.0");
   assert.equal(formatRate(null), "—");
+});
+
+Deno.test("escape functions join every line ending", () => {
+  for (const ending of ["\r\n", "\n", "\r"]) {
+    assert.equal(escapeCell(`a${ending}b`), "a b", JSON.stringify(ending));
+    assert.equal(escapeInline(`a${ending}b`), "a b", JSON.stringify(ending));
+  }
 });

@@ -1,7 +1,8 @@
 /**
  * Renders a report as Markdown: a simulated-results banner when needed, the
- * summary, the variant performance table, the cost and latency analysis, the
- * quality status and any extra sections.
+ * summary, the variant performance table, the errors of arms with failed
+ * calls, the cost and latency analysis, the quality status and any extra
+ * sections.
  *
  * @module
  */
@@ -9,6 +10,7 @@ import { z } from "zod";
 import type { ABTestReport, AggregateMetrics, Winner } from "../schema/mod.ts";
 import { minSampleSize } from "../stats/quantile.ts";
 import { ReportSectionSchema } from "./build_report.ts";
+import { errorsSection } from "./errors_markdown.ts";
 import {
   escapeCell,
   escapeInline,
@@ -57,6 +59,8 @@ export function renderMarkdown(report: ABTestReport): string {
   lines.push(...performanceTable(report.arms, report.quantile_method), "");
   const streaming = streamingTable(report.arms);
   if (streaming.length > 0) lines.push(...streaming, "");
+  const errors = errorsSection(report.errors ?? []);
+  if (errors.length > 0) lines.push(...errors, "");
   lines.push(...analysis(report.winners), "");
 
   const ratingCount = z.number().catch(0).parse(report.rating_count);

@@ -14,6 +14,7 @@ import {
   type TestState,
 } from "../schema/mod.ts";
 import { aggregateResults } from "../stats/aggregate.ts";
+import { summarizeErrors } from "../stats/error_summary.ts";
 import { latestRatings } from "../stats/latest_ratings.ts";
 import { TestNotFoundError } from "../store/errors.ts";
 import type { Store } from "../store/store.ts";
@@ -87,11 +88,9 @@ export async function writeReport(
   const files = await store.resultFiles(testId);
   const source = files === undefined ? { rows: await store.readResults(testId) } : { files };
   const db = await storeDuckdb(store);
-  const metrics = await aggregateResults(source, {
-    arms: listArms(test),
-    ...(db ? { db } : {}),
-    ...(signal ? { signal } : {}),
-  });
+  const query = { ...(db ? { db } : {}), ...(signal ? { signal } : {}) };
+  const metrics = await aggregateResults(source, { arms: listArms(test), ...query });
+  const errors = await summarizeErrors(source, query);
   const ratings = await store.listRatings(testId);
 
   const additions: Required<ReportAdditions> = { winners: [], sections: [], ratings: undefined };
@@ -118,6 +117,7 @@ export async function writeReport(
     sections: additions.sections,
     ratingCount: ratings.length,
     countedRatingCount: latestRatings(ratings).length,
+    errors,
     ...(additions.ratings === undefined ? {} : { ratings: additions.ratings }),
     ...(options.generatedAt ? { generatedAt: options.generatedAt } : {}),
   });

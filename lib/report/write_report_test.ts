@@ -138,3 +138,47 @@ Deno.test("writeReport of a priced model without usage", async () => {
 Deno.test("writeReport rejects an unknown test", async () => {
   await assert.rejects(writeReport(new MemoryStore(), "missing"), TestNotFoundError);
 });
+
+Deno.test("writeReport stores why calls failed", async () => {
+  const root = await Deno.makeTempDir({ prefix: "ablab_report_" });
+  const store = new FsStore({ root });
+  try {
+    await store.createTest(sampleTest(), draftState());
+    const sink = await store.openResults("t1", { maxRows: 2 });
+    await sink.write(resultRow({ caseId: "c0" }));
+    for (let i = 1; i < 4; i++) {
+      await sink.write(errorRow({ caseId: `c${i}` }, { error_message: "502 | Bad Gateway" }));
+    }
+    // The retry of c3 succeeded, so only c1 and c2 count as errors.
+    await sink.write(resultRow({ caseId: "c3" }, { finished_at: "2026-12-04T10:00:05.000Z" }));
+    await sink.close();
+
+    const { report, markdown } = await writeReport(store, "t1");
+    const json = JSON.parse(await Deno.readTextFile(join(root, "t1", "report.json")));
+    assert.deepEqual(json.errors, [{
+      arm_id: "short/m1",
+      errors: 2,
+      most_frequent: [{ error_class: "ProviderError", error_message: "502 | Bad Gateway", n: 2 }],
+      other_n: 0,
+      other_kinds: 0,
+    }]);
+    assert.deepEqual(report.errors, json.errors);
+    assert.match(markdown, /## Errors\n/);
+    assert.match(markdown, /\| `short\/m1` \| ProviderError \| 502 \\\| Bad Gateway \| 2 \|/);
+  } finally {
+    await store.close();
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("writeReport without errors", async () => {
+  const store = new MemoryStore();
+  await store.createTest(sampleTest(), draftState());
+  const sink = await store.openResults("t1");
+  await sink.write(resultRow());
+  await sink.close();
+
+  const { report, markdown } = await writeReport(store, "t1");
+  assert.deepEqual(report.errors, []);
+  assert.doesNotMatch(markdown, /## Errors/);
+});

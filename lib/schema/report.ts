@@ -26,6 +26,31 @@ export const WinnerSchema = z.strictObject({
 });
 export type Winner = z.infer<typeof WinnerSchema>;
 
+const callCount = z.number().int().min(0);
+
+/** One error class and message, with the number of failed calls that stored it. */
+export const ErrorCountSchema = z.strictObject({
+  error_class: z.string(),
+  /** The message in full, as stored; null when the call stored none. */
+  error_message: z.string().nullable(),
+  n: callCount,
+});
+export type ErrorCount = z.infer<typeof ErrorCountSchema>;
+
+/** The failed calls of one arm, one per call key, grouped by error class and message. */
+export const ArmErrorSummarySchema = z.strictObject({
+  arm_id: z.string(),
+  /** Failed calls. */
+  errors: callCount,
+  /** The most frequent class and message pairs, most calls first. */
+  most_frequent: z.array(ErrorCountSchema),
+  /** Failed calls outside `most_frequent`. */
+  other_n: callCount,
+  /** Distinct class and message pairs outside `most_frequent`. */
+  other_kinds: callCount,
+});
+export type ArmErrorSummary = z.infer<typeof ArmErrorSummarySchema>;
+
 /** The report for one test. */
 export const ABTestReportSchema = z.looseObject({
   schema_version: z.literal(REPORT_SCHEMA_VERSION),
@@ -42,5 +67,10 @@ export const ABTestReportSchema = z.looseObject({
   winners: z.array(WinnerSchema),
   /** Rating sections; absent until ratings exist. */
   ratings: z.unknown().optional(),
+  /**
+   * Arms with failed calls, in the order of `arms`. Empty when no call
+   * failed, and absent in reports made before the field existed.
+   */
+  errors: z.array(ArmErrorSummarySchema).optional(),
 });
 export type ABTestReport = z.infer<typeof ABTestReportSchema>;

@@ -126,6 +126,26 @@ async function queryMetrics(
   source: AggregateSource,
   options: AggregateOptions,
 ): Promise<AggregateMetrics[]> {
+  const rows = await queryLatestResults(source, METRICS_SQL, options);
+  return rows.map((row) => AggregateMetricsSchema.parse(toNumbers(row)));
+}
+
+/**
+ * Runs `sql` over a view named `latest_results` that contains one row per
+ * call key of `source`, picked by the store's rule (`latestResultsSql`).
+ *
+ * @param source Parquet part files or rows, in write order.
+ * @param sql A query that reads `latest_results`.
+ * @param options DuckDB instance and abort signal, as in `aggregateResults`.
+ * @returns The query's rows, with DuckDB values as `getRowObjectsJS()` returns them;
+ *   no rows when the source is empty.
+ * @throws {DOMException} `AbortError` when `options.signal` is aborted.
+ */
+export async function queryLatestResults(
+  source: AggregateSource,
+  sql: string,
+  options: Pick<AggregateOptions, "db" | "signal"> = {},
+): Promise<Record<string, unknown>[]> {
   const hasFiles = "files" in source;
   if (hasFiles ? source.files.length === 0 : source.rows.length === 0) return [];
 
@@ -143,9 +163,9 @@ async function queryMetrics(
       relation = "raw_results";
     }
     await connection.run(`CREATE TEMP VIEW latest_results AS ${latestResultsSql(relation)}`);
-    const reader = await connection.runAndReadAll(METRICS_SQL);
+    const reader = await connection.runAndReadAll(sql);
     options.signal?.throwIfAborted();
-    return reader.getRowObjectsJS().map((row) => AggregateMetricsSchema.parse(toNumbers(row)));
+    return reader.getRowObjectsJS();
   } catch (error) {
     options.signal?.throwIfAborted();
     throw error;

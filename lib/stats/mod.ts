@@ -29,3 +29,4 @@ export * from "./pairwise_tests.ts";
 export * from "./winner.ts";
 export * from "./simulate_ratings.ts";
 export * from "./aggregate.ts";
+export * from "./error_summary.ts";

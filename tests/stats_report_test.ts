@@ -16,7 +16,7 @@ import {
 } from "../lib/schema/mod.ts";
 import { simulateRatings } from "../lib/stats/mod.ts";
 import { MemoryStore } from "../lib/store/mod.ts";
-import { draftState, resultRow, sampleTest } from "../lib/store/_testing.ts";
+import { draftState, errorRow, resultRow, sampleTest } from "../lib/store/_testing.ts";
 
 const FAST = { resamples: 300, rankingResamples: 100 };
 
@@ -152,4 +152,42 @@ Deno.test("stats report of equal values", async () => {
       new RegExp(`^"short/m1" and "long/m1" do not differ on ${metric}: every measured call`),
     );
   }
+});
+
+Deno.test("stats report of an arm with only errors", async () => {
+  const rows = Array.from({ length: 10 }, (_, i) => [
+    resultRow({ caseId: `c${i}` }, { latency_ms: 100 + i }),
+    errorRow({ caseId: `c${i}`, variant: "long" }, { error_message: "401 invalid API key" }),
+  ]).flat();
+  const store = await storeWith(rows);
+  const { report, markdown } = await writeReport(store, "t1", {
+    extensions: [statsReportExtension(FAST)],
+  });
+
+  const recommendation = report.sections.find((s) => s.id === "recommendation")!;
+  const data = recommendation.data as { recommendation: string };
+  assert.doesNotMatch(data.recommendation, /collect more data/);
+  assert.match(data.recommendation, /^No comparison is possible/);
+  assert.match(data.recommendation, /Every call of "long\/m1" failed\./);
+  assert.match(data.recommendation, /The Errors section lists why/);
+  assert.match(
+    markdown,
+    /## Errors\n[\s\S]*\| `long\/m1` \| ProviderError \| 401 invalid API key \| 10 \|/,
+  );
+  for (const metric of ["cost", "latency"] as const) {
+    const winner = report.winners.find((entry) => entry.metric === metric)!;
+    assert.match(winner.statement, /Every call of "long\/m1" failed\./, metric);
+  }
+});
+
+Deno.test("stats recommendation of equal values", async () => {
+  const store = await storeWith(constantRows());
+  const { report } = await writeReport(store, "t1", {
+    extensions: [statsReportExtension(FAST)],
+  });
+
+  const recommendation = report.sections.find((s) => s.id === "recommendation")!;
+  const data = recommendation.data as { recommendation: string };
+  assert.doesNotMatch(data.recommendation, /estimate how much/);
+  assert.match(data.recommendation, /Keep the current choice or collect more data\.$/);
 });

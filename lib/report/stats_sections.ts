@@ -36,7 +36,7 @@ import {
   ratingStatistics,
 } from "../stats/rating_stats.ts";
 import { checkSampleRatio, SRM_ALPHA, type SrmResult } from "../stats/srm.ts";
-import { analyzeWinners, type WinnerVerdict } from "../stats/winner.ts";
+import { analyzeWinners, describeFailedArms, type WinnerVerdict } from "../stats/winner.ts";
 import type { ReportSection } from "./build_report.ts";
 import { describePairing } from "./pairing.ts";
 import { renderStatsSections } from "./stats_markdown.ts";
@@ -183,12 +183,14 @@ export function statsSections(
   const tests = collectPairwiseTests({ ratings, latency, cost }, { correction, alpha });
   const correctionName = correction === "holm" ? "Holm" : "Benjamini-Hochberg";
   const quality = ratings.dimensions.find((d) => d.dimension === qualityDimension);
+  const failedArms = armsWithOnlyErrors(armIds, results);
   const winners = analyzeWinners({
     tests,
     ...(quality ? { quality } : {}),
     latency,
     cost,
     sampleRatioMismatch: srm.applicable && srm.mismatch,
+    failedArms,
   }, { alpha, correctionName });
   for (const winner of winners) {
     if (winner.metric === "cost" && unknownCosts.length > 0) {
@@ -204,7 +206,7 @@ export function statsSections(
 
   const data: StatsData = {
     version: STATS_SECTIONS_VERSION,
-    recommendation: recommend(winners, srm),
+    recommendation: recommend(winners, srm, failedArms),
     winners,
     correction,
     alpha,
@@ -354,24 +356,49 @@ function checkSplit(
   return { applicable: true, ...checkSampleRatio(observed, weights) };
 }
 
-function recommend(winners: readonly WinnerVerdict[], srm: StatsData["srm"]): string {
+function recommend(
+  winners: readonly WinnerVerdict[],
+  srm: StatsData["srm"],
+  failedArms: readonly string[],
+): string {
   if (srm.applicable && srm.mismatch) {
     return `Do not act on this comparison: the traffic split differs from the configured ` +
       `weights (SRM chi-square p < ${SRM_ALPHA}), so the comparison is not trustworthy. ` +
       `Find why arms received unequal traffic, then rerun.`;
   }
+  const failed = failedArms.length === 0
+    ? ""
+    : ` ${describeFailedArms(failedArms)} The Errors section lists why. Fix the cause, then ` +
+      "retry those calls (run --resume with --retry-errors).";
   const named = winners.filter((winner) => winner.arm_id !== null);
-  if (named.length === 0) {
-    return "No arm is significantly better than every other arm on quality, cost or latency " +
-      "after correcting for multiple comparisons. Keep the current choice or collect more " +
-      "data: each verdict below estimates how much.";
+  if (named.length > 0) {
+    const quality = named.find((winner) => winner.metric === "quality");
+    const parts = named.map((winner) => `"${winner.arm_id}" on ${winner.metric}`);
+    const lead = quality
+      ? `Choose "${quality.arm_id}": it is significantly best on quality.`
+      : "No arm is significantly best on quality.";
+    return `${lead} Significant winners: ${parts.join(", ")}.${failed}`;
   }
-  const quality = named.find((winner) => winner.metric === "quality");
-  const parts = named.map((winner) => `"${winner.arm_id}" on ${winner.metric}`);
-  const lead = quality
-    ? `Choose "${quality.arm_id}": it is significantly best on quality.`
-    : "No arm is significantly best on quality.";
-  return `${lead} Significant winners: ${parts.join(", ")}.`;
+
+  if (winners.every((winner) => winner.arms.length < 2)) {
+    return "No comparison is possible: fewer than two arms have data on quality, cost or " +
+      `latency.${failed}`;
+  }
+  const estimated = winners.some((winner) => winner.sample_size?.basis === "estimated");
+  return "No arm is significantly better than every other arm on quality, cost or latency " +
+    "after correcting for multiple comparisons. " +
+    (estimated
+      ? "Keep the current choice or collect more data: the verdicts below estimate how much."
+      : "Keep the current choice or collect more data.") +
+    failed;
+}
+
+/** Lists, in arm order, the arms with stored results of which every one is an error. */
+function armsWithOnlyErrors(armIds: readonly string[], results: readonly TestResult[]): string[] {
+  return armIds.filter((arm) => {
+    const own = results.filter((result) => result.arm_id === arm);
+    return own.length > 0 && own.every((result) => result.error_class !== null);
+  });
 }
 
 function describeMethods(

@@ -52,6 +52,8 @@ export type SampleSizeBasis = "estimated" | "zero-effect" | "zero-spread" | "not
 
 /** A winner with the evidence behind it. */
 export interface WinnerVerdict extends Winner {
+  /** Arms with data on the metric, which the verdict compares. Fewer than two when none. */
+  arms: string[];
   /** The leader by point estimate, whether or not it is significant. */
   leader: string | null;
   /** Present when no winner is named and a sample size could be estimated. */
@@ -68,6 +70,8 @@ export interface WinnerInputs {
   cost?: readonly ArmComparison[];
   /** Set when the sample ratio check failed; then no winner is named. */
   sampleRatioMismatch?: boolean;
+  /** Arms whose every stored call failed, named when fewer than two arms have data. */
+  failedArms?: readonly string[];
 }
 
 /** Sample-size targets: the planning level and the strictest level of the correction. */
@@ -121,12 +125,14 @@ function verdictFor(
   const arms = [...new Set(tests.flatMap((test) => [test.arm_a, test.arm_b]))];
   let noun: string = metric;
   if (metric === "quality" && inputs.quality) noun = `quality (${inputs.quality.dimension})`;
-  const base = { metric, ...(method ? { method } : {}) };
+  const base = { metric, ...(method ? { method } : {}), arms };
   if (arms.length < 2) {
+    let statement = `No ${noun} comparison: fewer than two arms have data to compare.`;
+    if (inputs.failedArms?.length) statement += ` ${describeFailedArms(inputs.failedArms)}`;
     return {
       ...base,
       arm_id: null,
-      statement: `No ${noun} comparison: fewer than two arms have data to compare.`,
+      statement,
       p_value: null,
       leader: null,
       sample_size: null,
@@ -196,7 +202,7 @@ function noWinnerVerdict(
   tests: readonly PairwiseTest[],
   arms: readonly string[],
   level: { alpha: number; correction: string },
-): Omit<WinnerVerdict, "metric" | "method"> {
+): Omit<WinnerVerdict, "metric" | "method" | "arms"> {
   const leader = leaderOf(metric, inputs, arms);
   const own = tests.filter((test) => test.arm_a === leader || test.arm_b === leader);
   const unresolved = own.filter((test) => !(test.significant && test.better === leader));
@@ -252,6 +258,18 @@ function describeNoDifference(
     return "every verdict between them was a tie or both bad";
   }
   return `each matched case had the same ${metric} on ${armsPhrase}`;
+}
+
+/**
+ * States that every call of the given arms failed, as a sentence such as
+ * `Every call of "a" and "b" failed.`
+ */
+export function describeFailedArms(arms: readonly string[]): string {
+  const names = arms.map((arm) => `"${arm}"`);
+  const list = names.length <= 2
+    ? names.join(" and ")
+    : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
+  return `Every call of ${list} failed.`;
 }
 
 /** Picks the arm with the best point estimate: highest win rate, or lowest median. */

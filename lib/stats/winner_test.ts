@@ -3,7 +3,7 @@ import { buildRatings } from "./_testing.ts";
 import { compareArms } from "./compare_arms.ts";
 import { collectPairwiseTests } from "./pairwise_tests.ts";
 import { ratingStatistics } from "./rating_stats.ts";
-import { analyzeWinners, formatP } from "./winner.ts";
+import { analyzeWinners, describeFailedArms, formatP } from "./winner.ts";
 
 const FAST = { resamples: 200, seed: 1 };
 
@@ -217,4 +217,23 @@ Deno.test("analyzeWinners() of ties only", () => {
     quality!.statement,
     /"x" and "y" do not differ on quality \(overall\): every verdict between them was a tie or both bad/,
   );
+});
+
+Deno.test("analyzeWinners() names arms that only failed", () => {
+  const latency = compareArms([{ arm_id: "ok", values: [100, 120, 140] }], FAST);
+  const tests = collectPairwiseTests({ latency });
+  const verdicts = analyzeWinners({ tests, latency, failedArms: ["down"] });
+  for (const verdict of verdicts) {
+    assert.deepEqual(verdict.arms, [], verdict.metric);
+    assert.match(
+      verdict.statement,
+      /fewer than two arms have data to compare\. Every call of "down" failed\.$/,
+    );
+  }
+});
+
+Deno.test("describeFailedArms() lists every arm", () => {
+  assert.equal(describeFailedArms(["a"]), 'Every call of "a" failed.');
+  assert.equal(describeFailedArms(["a", "b"]), 'Every call of "a" and "b" failed.');
+  assert.equal(describeFailedArms(["a", "b", "c"]), 'Every call of "a", "b" and "c" failed.');
 });

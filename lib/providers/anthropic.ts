@@ -11,7 +11,7 @@ import { nullLogger } from "../log.ts";
 import type { CallRequest, CallResponse, Provider, Usage } from "./provider.ts";
 import { classifyHttpError, type ErrorContext, malformedResponseError } from "./errors.ts";
 import { mapSdkError, type SdkErrors } from "./sdk_errors.ts";
-import { requestOptions, SdkClients } from "./sdk_clients.ts";
+import { SdkClients } from "./sdk_clients.ts";
 import { StreamTimer } from "./streaming.ts";
 
 /** Environment variable read for the key when `api_key_env` is absent. */
@@ -78,15 +78,8 @@ export class AnthropicProvider implements Provider {
    */
   async call(request: CallRequest): Promise<CallResponse> {
     const { model, signal } = request;
-    const { client, apiKey } = this.#clients.get(model);
-    const context: ErrorContext = {
-      provider: this.name,
-      model: model.model,
-      secret: apiKey,
-      baseUrl: model.base_url,
-    };
+    const { client, context, options } = this.#clients.prepare(request);
     const body = buildBody(request);
-    const options = requestOptions(request);
 
     const timer = new StreamTimer();
     try {

@@ -18,7 +18,7 @@ import {
   scrubSecret,
 } from "./errors.ts";
 import { mapSdkError, type SdkErrors } from "./sdk_errors.ts";
-import { acceptsPlaceholderKey, requestOptions, SdkClients } from "./sdk_clients.ts";
+import { acceptsPlaceholderKey, SdkClients } from "./sdk_clients.ts";
 import { StreamTimer } from "./streaming.ts";
 
 /** Environment variable read for the key when `api_key_env` is absent. */
@@ -77,15 +77,8 @@ export class OpenAIProvider implements Provider {
    */
   async call(request: CallRequest): Promise<CallResponse> {
     const { model, signal } = request;
-    const { client, apiKey } = this.#clients.get(model);
-    const context: ErrorContext = {
-      provider: this.name,
-      model: model.model,
-      secret: apiKey,
-      baseUrl: model.base_url,
-    };
+    const { client, context, options } = this.#clients.prepare(request);
     const body = buildBody(request);
-    const options = requestOptions(request);
 
     const timer = new StreamTimer();
     try {

@@ -6,6 +6,7 @@
  */
 import type { Logger } from "../log.ts";
 import type { ModelConfig } from "../schema/mod.ts";
+import type { ErrorContext } from "./errors.ts";
 import type { CallRequest } from "./provider.ts";
 import { missingKeyError, readApiKey } from "./sdk_errors.ts";
 import { sdkLogger } from "./sdk_logger.ts";
@@ -90,6 +91,26 @@ export class SdkClients<C> {
     const entry = { client, apiKey };
     this.#clients.set(cacheKey, entry);
     return entry;
+  }
+
+  /**
+   * Returns what one call needs: the model's client, the context its errors
+   * are reported in, and the per-request options.
+   *
+   * @throws {ProviderError} As {@linkcode SdkClients.get}.
+   */
+  prepare(
+    request: CallRequest,
+  ): { client: C; context: ErrorContext; options: ReturnType<typeof requestOptions> } {
+    const { model } = request;
+    const { client, apiKey } = this.get(model);
+    const context: ErrorContext = {
+      provider: this.#options.provider,
+      model: model.model,
+      secret: apiKey,
+      baseUrl: model.base_url,
+    };
+    return { client, context, options: requestOptions(request) };
   }
 }
 

@@ -26,7 +26,7 @@ import { relativeLink, textElement, textTable } from "./text.js";
  */
 export function totals(arms) {
   const sum = (key) => arms.reduce((total, arm) => total + (arm[key] ?? 0), 0);
-  // A token sum no arm knows is null (no call reported it), shown as missing rather than 0.
+  // A token sum that is null in every arm (no call reported it) is shown as missing, not 0.
   const knownSum = (key) => arms.some((arm) => arm[key] != null) ? sum(key) : null;
   const calls = sum("n");
   const errors = sum("errors");

@@ -369,7 +369,8 @@ function recommend(
   const failed = failedArms.length === 0
     ? ""
     : ` ${describeFailedArms(failedArms)} The Errors section lists why. Fix the cause, then ` +
-      "retry those calls (run --resume with --retry-errors).";
+      "retry those calls: run --resume with --retry-errors while the test is paused, or start " +
+      "a new run once it is completed.";
   const named = winners.filter((winner) => winner.arm_id !== null);
   if (named.length > 0) {
     const quality = named.find((winner) => winner.metric === "quality");

@@ -378,6 +378,11 @@ function describeSampleSize(size: SampleSizeEstimate, family: number): string {
         "there, although the test is not significant. The approximation does not fit these " +
         `data, so the number of ${size.unit} needed is unknown.`;
     case "estimated":
+      if (family <= 1) {
+        return `Detecting the observed effect at ${power} needs about ` +
+          `${count(size.additional!)} more ${size.unit} at alpha ${DEFAULT_ALPHA} ` +
+          `(${count(size.needed!)} in total). This is an estimate from a normal approximation.`;
+      }
       return `Detecting the observed effect at ${power} needs about ` +
         `${count(size.additional!)} more ${size.unit} at alpha ${DEFAULT_ALPHA} ` +
         `(${count(size.needed!)} in total), or ${count(size.additional_corrected!)} more ` +

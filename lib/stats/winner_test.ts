@@ -37,6 +37,12 @@ Deno.test("analyzeWinners() says no significant difference", () => {
   assert.equal(size.additional, size.needed! - 25);
   assert.ok(size.needed_corrected! >= size.needed!, `corrected ${size.needed_corrected}`);
   assert.match(quality!.statement, new RegExp(`about ${size.additional} more rated pairs`));
+  // One test in the family: the corrected level equals alpha, so it is not repeated.
+  assert.doesNotMatch(quality!.statement, /correction over 1 tests/);
+  assert.match(
+    quality!.statement,
+    /in total\)\. This is an estimate from a normal approximation\.$/,
+  );
 });
 
 Deno.test("analyzeWinners() of a zero effect", () => {

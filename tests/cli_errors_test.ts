@@ -72,6 +72,7 @@ Deno.test("run pauses when every call fails", async () => {
     const completed: RunJsonSummary = JSON.parse(kept.stdout);
     assert.equal(completed.status, "completed");
     assert.equal(completed.done, 0);
+    assert.match(kept.stderr, /3 calls stored as errors by earlier runs are kept as errors/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

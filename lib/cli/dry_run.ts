@@ -161,6 +161,10 @@ function budgetLine(plan: DryRunPlan): string {
   if (plan.estimate.cost_usd > plan.max_cost_usd) {
     return `${limit}; the estimate exceeds it, so the run pauses when the cost reaches ${limit}`;
   }
+  if (plan.estimate.unpriced_arms.length > 0) {
+    return `${limit}; the priced arms' estimate is within it, and the unpriced arms' cost is ` +
+      "unknown, so the budget cannot limit them";
+  }
   return `${limit}; the estimate is within it`;
 }
 

@@ -68,10 +68,14 @@ Deno.test("formatDryRunPlan() compares with the budget", () => {
     formatDryRunPlan(plan({ max_cost_usd: 0.001 })),
     /budget: \$0\.0010; the estimate exceeds it, so the run pauses when the cost reaches \$0\.0010/,
   );
+  // The fixture has an unpriced arm, whose cost the budget cannot see.
   assert.match(
     formatDryRunPlan(plan({ max_cost_usd: 5 })),
-    /budget: \$5\.00; the estimate is within it/,
+    /budget: \$5\.00; the priced arms' estimate is within it, and the unpriced arms' cost is unknown/,
   );
+  const priced = plan({ max_cost_usd: 5 });
+  priced.estimate = { ...priced.estimate, unpriced_arms: [] };
+  assert.match(formatDryRunPlan(priced), /budget: \$5\.00; the estimate is within it$/m);
 });
 
 Deno.test("formatDryRunPlan() shows calls left on resume", () => {

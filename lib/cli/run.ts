@@ -74,6 +74,8 @@ interface PreparedRun {
   callsToRun: number;
   /** Budget left for this run in USD, or undefined when the test has none. */
   budgetUsd: number | undefined;
+  /** Errors stored by earlier runs that this run leaves as they are. */
+  keptErrors: number;
 }
 
 /**
@@ -190,6 +192,7 @@ async function prepareNewTest(
     skipKeys,
     callsToRun: createPlan(test).total - skipKeys.size,
     budgetUsd: test.max_cost_usd,
+    keptErrors: 0,
   };
 }
 
@@ -202,7 +205,8 @@ async function prepareResume(
   if (request.retryErrors && (state.status === "completed" || state.status === "failed")) {
     throw new UsageError(
       `cannot retry errors of test "${test.id}": it is ${state.status}, which is final; ` +
-        "--retry-errors works on paused tests (interrupted, or stopped by the budget)",
+        "--retry-errors works on paused tests only; to retry the errors of a completed test, " +
+        "start a new run of the experiment file",
     );
   }
   const skipKeys = planOrThrow(test, request);
@@ -211,13 +215,15 @@ async function prepareResume(
   // calls stored as errors; stored successes join the keys the engine skips.
   const stored = await store.storedCalls(test.id);
   let callsToRun = 0;
+  let keptErrors = 0;
   for (const call of createPlan(test).calls()) {
     if (skipKeys.has(call.key)) continue;
     const previous = stored.get(call.key);
     if (previous === undefined || (request.retryErrors && previous.error)) {
       callsToRun++;
-    } else if (request.retryErrors) {
-      skipKeys.add(call.key);
+    } else {
+      if (previous.error) keptErrors++;
+      if (request.retryErrors) skipKeys.add(call.key);
     }
   }
   const limit = request.maxCostUsd ?? test.max_cost_usd;
@@ -235,7 +241,15 @@ async function prepareResume(
     // A resume with no calls left spends nothing, so a spent budget does not matter.
     if (callsToRun === 0) budgetUsd = undefined;
   }
-  return { test, isNew: false, status: state.status, skipKeys, callsToRun, budgetUsd };
+  return {
+    test,
+    isNew: false,
+    status: state.status,
+    skipKeys,
+    callsToRun,
+    budgetUsd,
+    keptErrors,
+  };
 }
 
 /** Plans the test once to reject an unplannable one before any write; returns other shards' keys. */
@@ -419,6 +433,12 @@ async function settle(
   const { logger } = context;
   const outcome = runOutcome(summary, { interrupted, pauseOnErrors: run.request.pauseOnErrors });
   if (outcome.status === "completed") {
+    if (prepared.keptErrors > 0) {
+      logger.warn(
+        `${prepared.keptErrors} calls stored as errors by earlier runs are kept as errors; ` +
+          "the test is completed, which is final",
+      );
+    }
     if (summary.errors > 0) {
       // Completed is final, so these errors can only be retried by a new run.
       logger.warn(

@@ -17,7 +17,7 @@ import {
   formNumber,
   placeholderEnv,
 } from "../site/src/components/experiment_form.js";
-import { armsCsv, CSV_COLUMNS, csvField } from "../site/src/components/report_view.js";
+import { armsCsv, CSV_COLUMNS, csvField, errorRows } from "../site/src/components/report_view.js";
 import { streamingRows, totals } from "../site/src/components/dashboard.js";
 import { judgeCost } from "../site/src/components/index_view.js";
 import { parseInline, parseMarkdown } from "../site/src/components/markdown.js";
@@ -373,4 +373,34 @@ Deno.test("judgeCost() shows the judge's cost apart", () => {
   assert.equal(judgeCost({ judge_cost_usd: null, judge_cost_unknown: 0 }), "no judge");
   assert.equal(judgeCost({ judge_cost_usd: 0.003243, judge_cost_unknown: 0 }), "$0.00324");
   assert.equal(judgeCost({ judge_cost_usd: 0, judge_cost_unknown: 2 }), "$0 + 2 unknown");
+});
+
+Deno.test("errorRows() lists frequent errors, then the rest", () => {
+  const long = "x".repeat(250);
+  const rows = errorRows([
+    {
+      arm_id: "a/m",
+      errors: 9,
+      most_frequent: [
+        { error_class: "ProviderError", error_message: "HTTP 500: boom", n: 5 },
+        { error_class: "TimeoutError", error_message: long, n: 2 },
+        { error_class: "ProviderError", error_message: null, n: 1 },
+      ],
+      other_n: 1,
+      other_kinds: 1,
+    },
+    { arm_id: "b/m", errors: 0, most_frequent: [], other_n: 0, other_kinds: 0 },
+  ]);
+
+  assert.deepEqual(rows.map((row) => [row.arm_id, row.error_class, row.n]), [
+    ["a/m", "ProviderError", 5],
+    ["a/m", "TimeoutError", 2],
+    ["a/m", "ProviderError", 1],
+    ["a/m", "", 1],
+  ]);
+  assert.equal(rows[0]!.message, "HTTP 500: boom");
+  assert.equal(rows[1]!.message, `${"x".repeat(200)}...`);
+  assert.equal(rows[2]!.message, "");
+  assert.equal(rows[3]!.message, "1 other message");
+  assert.deepEqual(errorRows(undefined), []);
 });

@@ -1,7 +1,7 @@
 /**
- * The report viewer: summary, variant performance, winner analysis with
- * significance, the statistics and rating sections as tables and text, and
- * downloads as JSON, Markdown and CSV.
+ * The report viewer: summary, variant performance, streaming and errors per
+ * arm, winner analysis with significance, the statistics and rating sections
+ * as tables and text, and downloads as JSON, Markdown and CSV.
  *
  * @module
  */
@@ -14,8 +14,38 @@ import {
   formatUsd,
   roundSignificant,
 } from "./format.js";
+import { streamingSection } from "./dashboard.js";
 import { markdownNodes } from "./markdown.js";
-import { textElement, textTable } from "./text.js";
+import { textElement, textTable, truncateCodePoints } from "./text.js";
+
+/** Characters of an error message shown, as in the Markdown report. */
+const MESSAGE_CHARACTERS = 200;
+
+/**
+ * Flattens the report's per-arm errors into table rows: one per frequent
+ * class and message, then one for the rest of the arm's errors.
+ *
+ * @param {import("../../../lib/mod.ts").ArmErrorSummary[] | undefined} errors
+ */
+export function errorRows(errors) {
+  const rows = [];
+  for (const arm of errors ?? []) {
+    for (const kind of arm.most_frequent) {
+      const { head, truncated } = truncateCodePoints(kind.error_message ?? "", MESSAGE_CHARACTERS);
+      rows.push({
+        arm_id: arm.arm_id,
+        error_class: kind.error_class,
+        message: truncated ? `${head}...` : head,
+        n: kind.n,
+      });
+    }
+    if (arm.other_n > 0) {
+      const kinds = arm.other_kinds === 1 ? "1 other message" : `${arm.other_kinds} other messages`;
+      rows.push({ arm_id: arm.arm_id, error_class: "", message: kinds, n: arm.other_n });
+    }
+  }
+  return rows;
+}
 
 /** Per-arm columns of the CSV download, in order. */
 export const CSV_COLUMNS = [
@@ -167,6 +197,19 @@ export function reportView(data) {
     { label: "Cost", value: (a) => formatUsd(a.cost_usd_total), numeric: true },
     { label: "Per 1,000 calls", value: (a) => formatUsd(a.cost_per_1k_calls_usd), numeric: true },
   ], { caption: `Percentiles: ${report.quantile_method}` })));
+
+  const streaming = streamingSection(report.arms);
+  if (streaming !== null) root.append(streaming);
+  const errors = errorRows(report.errors);
+  if (errors.length > 0) {
+    root.append(textElement("h2", "Errors"));
+    root.append(scrolling(textTable(errors, [
+      { label: "Arm", value: (row) => row.arm_id },
+      { label: "Error", value: (row) => row.error_class },
+      { label: "Message", value: (row) => row.message },
+      { label: "Calls", value: (row) => formatCount(row.n), numeric: true },
+    ], { caption: "The most frequent errors of each arm, over the latest result of each call." })));
+  }
 
   root.append(textElement("h2", "Winner analysis"));
   if (report.winners.length === 0) {

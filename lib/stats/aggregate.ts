@@ -136,7 +136,10 @@ async function queryMetrics(
  *
  * @param source Parquet part files or rows, in write order.
  * @param sql A query that reads `latest_results`.
- * @param options DuckDB instance and abort signal, as in `aggregateResults`.
+ * @param options DuckDB instance and abort signal, as in `aggregateResults`, and
+ *   `keysWith`: an SQL condition on a stored row. When given, only the call keys
+ *   with at least one row that meets it are kept, which spares the per-key
+ *   ranking of every other key.
  * @returns The query's rows, with DuckDB values as `getRowObjectsJS()` returns them;
  *   no rows when the source is empty.
  * @throws {DOMException} `AbortError` when `options.signal` is aborted.
@@ -144,7 +147,7 @@ async function queryMetrics(
 export async function queryLatestResults(
   source: AggregateSource,
   sql: string,
-  options: Pick<AggregateOptions, "db" | "signal"> = {},
+  options: Pick<AggregateOptions, "db" | "signal"> & { keysWith?: string } = {},
 ): Promise<Record<string, unknown>[]> {
   const hasFiles = "files" in source;
   if (hasFiles ? source.files.length === 0 : source.rows.length === 0) return [];
@@ -161,6 +164,10 @@ export async function queryLatestResults(
     } else {
       await loadResults(connection, "raw_results", source.rows, true);
       relation = "raw_results";
+    }
+    if (options.keysWith !== undefined) {
+      relation = `(SELECT * FROM ${relation} WHERE call_key IN ` +
+        `(SELECT call_key FROM ${relation} WHERE ${options.keysWith}))`;
     }
     await connection.run(`CREATE TEMP VIEW latest_results AS ${latestResultsSql(relation)}`);
     const reader = await connection.runAndReadAll(sql);

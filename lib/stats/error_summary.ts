@@ -41,7 +41,12 @@ export async function summarizeErrors(
     throw new RangeError(`Invalid kinds ${kinds}: expected a positive integer.`);
   }
 
-  const rows = await queryLatestResults(source, errorSummarySql(kinds), options);
+  // A key's latest row is an error only if the key has an error row, so the
+  // ranking runs over those keys alone.
+  const rows = await queryLatestResults(source, errorSummarySql(kinds), {
+    ...options,
+    keysWith: "error_class IS NOT NULL",
+  });
   return rows.map((row) =>
     ArmErrorSummarySchema.parse(JSON.parse(JSON.stringify(row, bigintsAsNumbers)))
   );

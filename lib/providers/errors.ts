@@ -101,9 +101,7 @@ export function classifyHttpError(details: HttpErrorDetails, context: ErrorConte
   if (status === 402 || status === 404) {
     const baseUrl = context.baseUrl === undefined
       ? "the provider's default base URL"
-      : `the base URL ${
-        scrubSecret(context.baseUrl, context.secret).replace(/\/\/[^/\s@]*@/, "//")
-      }`;
+      : `the base URL ${withoutUserInfo(scrubSecret(context.baseUrl, context.secret))}`;
     return new ProviderError(
       `${where}: request failed (HTTP ${status}): ${providerMessage}. ` +
         `Check the model name, ${baseUrl} and the account`,
@@ -143,7 +141,12 @@ function describeCauses(cause: unknown): string {
     if (message !== "" && !messages.includes(message)) messages.push(message);
     current = current instanceof Error ? current.cause : undefined;
   }
-  return messages.join(": ").replace(/\/\/[^/\s@]*@/g, "//");
+  return withoutUserInfo(messages.join(": "));
+}
+
+/** Removes the user and password parts of every URL in a text. */
+function withoutUserInfo(text: string): string {
+  return text.replace(/\/\/[^/\s@]*@/g, "//");
 }
 
 /** Classify a response body that is not valid JSON or misses required fields; retried. */

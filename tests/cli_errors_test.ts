@@ -67,12 +67,12 @@ Deno.test("run pauses when every call fails", async () => {
     assert.match(failed.stderr, /resume repeats the test as stored in \S+test\.json, so a wrong/);
 
     // Resuming without --retry-errors keeps the errors and completes the test.
-    const kept = await runMain(["run", "--resume", "e1", "--out", out, "--json"]);
-    assert.equal(kept.code, 0, kept.stderr);
-    const completed: RunJsonSummary = JSON.parse(kept.stdout);
+    const resumed = await runMain(["run", "--resume", "e1", "--out", out, "--json"]);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    const completed: RunJsonSummary = JSON.parse(resumed.stdout);
     assert.equal(completed.status, "completed");
     assert.equal(completed.done, 0);
-    assert.match(kept.stderr, /3 calls stored as errors by earlier runs are kept as errors/);
+    assert.match(resumed.stderr, /3 calls stored as errors by earlier runs are kept as errors/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

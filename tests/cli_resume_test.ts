@@ -207,9 +207,9 @@ Deno.test("--retry-errors reruns errors and missing calls", async () => {
     assert.ok([...counts.values()].every((n) => n <= 2));
 
     // Resuming without --retry-errors keeps the errors and completes the test.
-    const kept = await runMain(["run", "--resume", "e1", "--out", out, "--json"]);
-    assert.equal(kept.code, 0, kept.stderr);
-    assert.equal(JSON.parse(kept.stdout).status, "completed");
+    const resumed = await runMain(["run", "--resume", "e1", "--out", out, "--json"]);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.equal(JSON.parse(resumed.stdout).status, "completed");
 
     const again = await runMain(["run", "--resume", "e1", "--retry-errors", "--out", out]);
     assert.equal(again.code, 2);

@@ -413,7 +413,7 @@ function callCount(n: number): string {
 export function formatErrorsByArm(summary: RunSummary): string[] {
   return summary.errorsByArm.map((arm) => {
     const kinds = arm.kinds.map((kind) => `${kind.count} x ${kind.errorClass}: ${kind.message}`);
-    if (arm.otherErrors > 0) kinds.push(`${arm.otherErrors} other`);
+    if (arm.otherErrors > 0) kinds.push(`${arm.otherErrors} with other messages`);
     return `errors ${arm.armId}: ${arm.errors} of ${arm.calls} calls; ${kinds.join("; ")}`;
   });
 }

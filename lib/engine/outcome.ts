@@ -56,13 +56,13 @@ export interface RunOutcomeOptions {
  */
 export function runOutcome(summary: RunSummary, options: RunOutcomeOptions = {}): RunOutcome {
   const stopped = summary.stoppedModels;
-  const retryErrors = stopped.length > 0;
+  // Pauses caused by errors leave error rows that only --retry-errors makes again.
+  const errorKinds: readonly PauseKind[] = ["every call failed", "arms failed", "errors"];
   const pause = (kind: PauseKind, reason: string = kind): RunOutcome => ({
     status: "paused",
     kind,
     reason,
-    retryErrors: retryErrors || kind === "every call failed" || kind === "arms failed" ||
-      kind === "errors",
+    retryErrors: stopped.length > 0 || errorKinds.includes(kind),
   });
 
   // A signal that arrives after the last call leaves nothing to resume.

@@ -145,11 +145,14 @@ Deno.test("toProviderError keeps ProviderError and wraps others", () => {
 });
 
 Deno.test("connectionError names the nested cause", () => {
-  const refused = new Error(
+  const connectionRefused = new Error(
     "error sending request for url (http://user:pw@127.0.0.1:59999/v1/chat/completions): " +
       "tcp connect error: Connection refused (os error 111)",
   );
-  const error = connectionError(new TypeError("fetch failed", { cause: refused }), context);
+  const error = connectionError(
+    new TypeError("fetch failed", { cause: connectionRefused }),
+    context,
+  );
 
   assert.equal(error.code, "connection_error");
   assert.equal(error.retryable, true);

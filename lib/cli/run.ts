@@ -143,6 +143,7 @@ function warnUnpricedBudget(
 ): void {
   if (limit === undefined) return;
   const prices = new PriceBook();
+  // Simulated calls spend no money, so a missing price there needs no warning.
   const unpriced = models.filter((model) =>
     model.provider !== "simulated" && prices.priceFor(model) === undefined
   );
